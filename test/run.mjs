@@ -20,6 +20,7 @@ child.stdout.on("data", (chunk) => {
   process.stdout.write(chunk);
 });
 child.on("close", (code) => {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: strips uvu's ANSI colour codes
   const plain = out.replace(/\x1b\[[0-9;]*m/g, "");
   const total = Number(/Total:\s+(\d+)/.exec(plain)?.[1] ?? 0);
   const passed = Number(/Passed:\s+(\d+)/.exec(plain)?.[1] ?? 0);
