@@ -1,0 +1,481 @@
+/**
+ * The kubelets of all nodes: what happens to a pod once it is bound to a node. Admission (probe
+ * workers start, sandbox and IP), image pulls through the node's image cache, container start,
+ * the app's startup until it listens, readiness from probes (computed, not ticked: see
+ * probe-timing.ts), crashes and restarts with CrashLoopBackOff, and graceful termination
+ * (preStop, SIGTERM, SIGKILL at the grace period, then removal of the API object).
+ *
+ * A node whose kubelet is down (node-failure) runs nothing: its processes are gone, its pods keep
+ * whatever status the API last had until the node lifecycle controller changes it, and a deletion
+ * never completes there. When the kubelet comes back it removes pods that were deleted meanwhile
+ * and restarts the containers of the others. A partitioned node keeps running its pods but sees
+ * no deletion until the partition heals.
+ *
+ * Upstream: pkg/kubelet/kubelet.go (HandlePodAdditions, SyncPod), pkg/kubelet/prober,
+ * pkg/kubelet/kuberuntime (killContainer, doBackOff), pkg/kubelet/status (Ready condition).
+ *
+ * Leaves out: init containers, sidecars, liveness-probe failures of a hung app (apps either
+ * answer or crash), volume mounts, image pull errors, pod resizes.
+ */
+import type { Distribution } from "../core/distributions.ts";
+import type { RandomStreams, RandomStream } from "../core/rng.ts";
+import { Priority, type Simulation } from "../core/simulation.ts";
+import { MICROS_PER_SECOND, type Time } from "../core/time.ts";
+import type { EventLog } from "../model/event-log.ts";
+import type { ContainerSpec, Node, Pod, ProbeSpec } from "../model/objects.ts";
+import type { Change, ClusterStore } from "../model/store.ts";
+import { type BackoffEntry, nextRestart } from "./crash-backoff.ts";
+import { failureTime, successTime } from "./probe-timing.ts";
+import { terminationTimeline } from "./termination.ts";
+
+/** How a workload's process behaves (scenario `apps`): what manifests cannot say. */
+export interface AppBehaviour {
+  /** Container running → the app listens (and passes its readiness probe). */
+  readonly startup: Distribution;
+  /** SIGTERM → the process exits. */
+  readonly shutdown: Distribution;
+  /** Time from start to a crash, or null for an app that does not crash. */
+  readonly crash: Distribution | null;
+  /** False: the app never passes its readiness probe (a bad release). */
+  readonly ready: boolean;
+  /** How long an exec or httpGet preStop handler takes; 0 when not given. */
+  readonly preStop: Distribution | null;
+}
+
+export interface KubeletTiming {
+  readonly imagePull: Distribution;
+  readonly containerStart: Distribution;
+}
+
+export interface KubeletContext {
+  readonly sim: Simulation;
+  readonly store: ClusterStore;
+  readonly streams: RandomStreams;
+  readonly timing: KubeletTiming;
+  readonly events: EventLog;
+  /** The behaviour of a pod's app (by workload and revision). */
+  appFor(pod: Pod): AppBehaviour;
+}
+
+/** The kubelet's private state for one pod it runs. */
+interface PodRuntime {
+  readonly index: number;
+  readonly uid: string;
+  /** When the probe workers started (pod admitted on the node): probe ticks count from here. */
+  workerStart: Time;
+  containerStartedAt: Time;
+  /** When the running app answers (Infinity: never, e.g. `ready: false` or not yet known). */
+  listensAt: Time;
+  /** The pending lifecycle step (pull done, started, listening, crash, exit…), or -1. */
+  step: number;
+  /** The pending readiness change, or -1. */
+  readiness: number;
+  /** The pending crash of the running container, or -1. */
+  crashTimer: number;
+  /** What the pending readiness change sets Ready to. */
+  readyTarget: boolean;
+  backoff: BackoffEntry | null;
+  terminating: boolean;
+  /** When the terminating process is gone, and whether SIGKILL did it. */
+  exitAt: Time;
+  killed: boolean;
+}
+
+const NO_EVENT = -1;
+
+export class Kubelet {
+  readonly #ctx: KubeletContext;
+  readonly #runtimes: (PodRuntime | undefined)[] = [];
+  readonly #byUid = new Map<string, PodRuntime>();
+  readonly #freeIndices: number[] = [];
+  readonly #ipCounters = new Map<string, number>();
+  readonly #pull: RandomStream;
+  readonly #start: RandomStream;
+  readonly #startup: RandomStream;
+  readonly #shutdown: RandomStream;
+  readonly #crash: RandomStream;
+  readonly #preStop: RandomStream;
+  // Handlers bound once so that scheduling an event allocates nothing.
+  readonly #onPulled = (i: number) => this.#pulled(i);
+  readonly #onStarted = (i: number) => this.#started(i);
+  readonly #onListening = (i: number) => this.#listening(i);
+  readonly #onReadiness = (i: number) => this.#readinessChanged(i);
+  readonly #onCrash = (i: number) => this.#crashed(i);
+  readonly #onRestart = (i: number) => this.#restart(i);
+  readonly #onSigterm = (i: number) => this.#sigterm(i);
+  readonly #onExit = (i: number) => this.#exited(i);
+
+  constructor(ctx: KubeletContext) {
+    this.#ctx = ctx;
+    this.#pull = ctx.streams.stream("kubelet", "imagePull");
+    this.#start = ctx.streams.stream("kubelet", "containerStart");
+    this.#startup = ctx.streams.stream("apps", "startup");
+    this.#shutdown = ctx.streams.stream("apps", "shutdown");
+    this.#crash = ctx.streams.stream("apps", "crash");
+    this.#preStop = ctx.streams.stream("apps", "preStop");
+    ctx.store.watch((change) => this.#observe(change));
+  }
+
+  /**
+   * Puts an already-running pod in place at the start of a `steady` scenario: admitted, started
+   * and listening long ago (probe ticks anchored at `since`), Ready, images cached.
+   */
+  adoptRunning(pod: Pod, since: Time): void {
+    const rt = this.#admit(pod);
+    rt.workerStart = since;
+    rt.containerStartedAt = since;
+    rt.listensAt = since;
+    const node = this.#ctx.store.nodes.get(pod.nodeName!)!;
+    for (const c of pod.spec.containers) node.images.add(c.image);
+    this.#ctx.store.apply({
+      type: "pod/status",
+      uid: pod.uid,
+      status: { phase: "Running", containersRunning: true, process: "listening", ready: true, ip: pod.ip ?? this.#nextIp(node) },
+    });
+    this.#scheduleCrash(rt, pod);
+  }
+
+  #observe(change: Change): void {
+    if (change.kind === "Pod") {
+      const pod = change.object;
+      if (change.type === "deleted") return this.#forget(pod.uid, true);
+      const before = change.before;
+      if (before !== null && before.nodeName === null && pod.nodeName !== null) {
+        this.#ctx.sim.after(0, () => this.#startPod(pod.uid), 0, Priority.Normal);
+      }
+      if (before !== null && before.deletionTimestamp === null && pod.deletionTimestamp !== null) {
+        this.#ctx.sim.after(0, () => this.#beginTermination(pod.uid), 0, Priority.Normal);
+      }
+    } else if (change.kind === "Node" && change.type === "modified") {
+      this.#nodeChanged(change.object);
+    }
+  }
+
+  /** HandlePodAdditions → SyncPod: admit, start probe workers, create the sandbox, pull images. */
+  #startPod(uid: string): void {
+    const pod = this.#ctx.store.pods.get(uid);
+    if (pod === undefined || pod.nodeName === null || this.#byUid.has(uid)) return;
+    const node = this.#ctx.store.nodes.get(pod.nodeName)!;
+    if (!node.kubeletUp || !node.reachable) return; // picked up when the kubelet can see it
+    if (pod.deletionTimestamp !== null) return this.#finish(pod, "exited before it started");
+    const rt = this.#admit(pod);
+    this.#ctx.store.apply({ type: "pod/status", uid, status: { ip: this.#nextIp(node) } });
+    this.#pullImages(rt, pod, node);
+  }
+
+  #admit(pod: Pod): PodRuntime {
+    const index = this.#freeIndices.length > 0 ? this.#freeIndices.pop()! : this.#runtimes.length;
+    const rt: PodRuntime = {
+      index,
+      uid: pod.uid,
+      workerStart: this.#ctx.sim.now,
+      containerStartedAt: Number.POSITIVE_INFINITY,
+      listensAt: Number.POSITIVE_INFINITY,
+      step: NO_EVENT,
+      readiness: NO_EVENT,
+      crashTimer: NO_EVENT,
+      readyTarget: false,
+      backoff: null,
+      terminating: false,
+      exitAt: Number.POSITIVE_INFINITY,
+      killed: false,
+    };
+    this.#runtimes[index] = rt;
+    this.#byUid.set(pod.uid, rt);
+    return rt;
+  }
+
+  /** Images are pulled one after another (serializeImagePulls defaults to true). */
+  #pullImages(rt: PodRuntime, pod: Pod, node: Node): void {
+    let pull = 0;
+    const pulledNow = new Set<string>();
+    for (const c of pod.spec.containers) {
+      if (needsPull(c, node) && !pulledNow.has(c.image)) {
+        pull += this.#ctx.timing.imagePull.sample(this.#pull);
+        pulledNow.add(c.image);
+      }
+    }
+    rt.step = this.#ctx.sim.after(pull, this.#onPulled, rt.index, Priority.Urgent);
+  }
+
+  #pulled(index: number): void {
+    const rt = this.#runtimes[index]!;
+    const pod = this.#ctx.store.pod(rt.uid);
+    const node = this.#ctx.store.nodes.get(pod.nodeName!)!;
+    for (const c of pod.spec.containers) node.images.add(c.image);
+    this.#ctx.events.record("Pod", pod.name, "Pulled", `Container images for ${pod.name} are present on ${node.name}`);
+    rt.step = this.#ctx.sim.after(this.#ctx.timing.containerStart.sample(this.#start), this.#onStarted, index, Priority.Urgent);
+  }
+
+  /** Containers are running; the app starts up; readiness follows from the probes. */
+  #started(index: number): void {
+    const rt = this.#runtimes[index]!;
+    const pod = this.#ctx.store.pod(rt.uid);
+    const now = this.#ctx.sim.now;
+    const app = this.#ctx.appFor(pod);
+    rt.containerStartedAt = now;
+    const startup = app.startup.sample(this.#startup);
+    rt.listensAt = now + startup;
+    this.#ctx.store.apply({ type: "pod/status", uid: rt.uid, status: { phase: "Running", containersRunning: true, process: "starting" } });
+    this.#ctx.events.record("Pod", pod.name, pod.restartCount > 0 ? "Restarted" : "Started", `Started containers of ${pod.name}`);
+    rt.step = this.#ctx.sim.at(rt.listensAt, this.#onListening, index, Priority.Urgent);
+    this.#scheduleReadiness(rt, pod, app);
+    this.#scheduleCrash(rt, pod);
+  }
+
+  #listening(index: number): void {
+    const rt = this.#runtimes[index]!;
+    rt.step = NO_EVENT;
+    this.#ctx.store.apply({ type: "pod/status", uid: rt.uid, status: { process: "listening" } });
+  }
+
+  /**
+   * Ready = every container ready (pkg/kubelet/status/generate.go). A container without a
+   * readiness probe is ready once started (after its startup probe); with one, at the probe's
+   * first success after the app listens. An app with `ready: false` never passes.
+   */
+  #scheduleReadiness(rt: PodRuntime, pod: Pod, app: AppBehaviour): void {
+    const answersFrom = app.ready ? rt.listensAt : Number.POSITIVE_INFINITY;
+    let readyAt = rt.containerStartedAt;
+    for (const c of pod.spec.containers) readyAt = Math.max(readyAt, this.#containerReadyAt(rt, c, answersFrom));
+    this.#setReadinessTimer(rt, readyAt, true);
+  }
+
+  #containerReadyAt(rt: PodRuntime, c: ContainerSpec, answersFrom: Time): Time {
+    let started = rt.containerStartedAt;
+    if (c.startupProbe !== null) started = successTime(c.startupProbe, rt.workerStart, rt.containerStartedAt, answersFrom);
+    if (c.readinessProbe === null) return started;
+    return successTime(c.readinessProbe, rt.workerStart, rt.containerStartedAt, Math.max(answersFrom, started));
+  }
+
+  /** Sets (or with `at` = Infinity, clears) the pending change of Ready to `target`. */
+  #setReadinessTimer(rt: PodRuntime, at: Time, target: boolean): void {
+    if (rt.readiness !== NO_EVENT) this.#ctx.sim.cancel(rt.readiness);
+    rt.readyTarget = target;
+    rt.readiness = at === Number.POSITIVE_INFINITY ? NO_EVENT : this.#ctx.sim.at(at, this.#onReadiness, rt.index, Priority.Normal);
+  }
+
+  #readinessChanged(index: number): void {
+    const rt = this.#runtimes[index]!;
+    rt.readiness = NO_EVENT;
+    const pod = this.#ctx.store.pod(rt.uid);
+    if (!rt.readyTarget) return this.#setNotReady(pod);
+    if (pod.ready || !pod.containersRunning) return;
+    this.#ctx.store.apply({ type: "pod/status", uid: rt.uid, status: { ready: true } });
+    this.#ctx.events.record("Pod", pod.name, "Ready", `${pod.name} is Ready`);
+  }
+
+  #setNotReady(pod: Pod): void {
+    if (!pod.ready) return;
+    this.#ctx.store.apply({ type: "pod/status", uid: pod.uid, status: { ready: false } });
+    this.#ctx.events.record("Pod", pod.name, "NotReady", `${pod.name} is not Ready`);
+  }
+
+  /** The app's time to a crash counts from its container's start. */
+  #scheduleCrash(rt: PodRuntime, pod: Pod): void {
+    const app = this.#ctx.appFor(pod);
+    if (app.crash === null || rt.terminating) return;
+    rt.crashTimer = this.#ctx.sim.after(app.crash.sample(this.#crash), this.#onCrash, rt.index, Priority.Urgent);
+  }
+
+  /** A crash, or a `pod-failure` fault: the container exits and restarts under the policy. */
+  crash(uid: string): void {
+    const rt = this.#byUid.get(uid);
+    if (rt === undefined || rt.terminating) return;
+    const pod = this.#ctx.store.pod(uid);
+    if (!pod.containersRunning) return;
+    this.#ctx.sim.cancel(rt.crashTimer);
+    this.#crashed(rt.index);
+  }
+
+  #crashed(index: number): void {
+    const rt = this.#runtimes[index]!;
+    rt.crashTimer = NO_EVENT;
+    if (rt.step !== NO_EVENT) this.#ctx.sim.cancel(rt.step);
+    rt.step = NO_EVENT;
+    const pod = this.#ctx.store.pod(rt.uid);
+    const now = this.#ctx.sim.now;
+    this.#stopProcess(rt, pod);
+    this.#ctx.events.record("Pod", pod.name, "Crashed", `Container of ${pod.name} exited`);
+    if (pod.spec.restartPolicy === "Never") {
+      this.#ctx.store.apply({ type: "pod/status", uid: rt.uid, status: { phase: "Failed" } });
+      return;
+    }
+    const { restartAt, entry } = nextRestart(rt.backoff, now);
+    rt.backoff = entry;
+    rt.step = this.#ctx.sim.at(restartAt, this.#onRestart, index, Priority.Urgent);
+  }
+
+  #restart(index: number): void {
+    const rt = this.#runtimes[index]!;
+    const pod = this.#ctx.store.pod(rt.uid);
+    this.#ctx.store.apply({ type: "pod/status", uid: rt.uid, status: { restartCount: pod.restartCount + 1 } });
+    rt.step = this.#ctx.sim.after(this.#ctx.timing.containerStart.sample(this.#start), this.#onStarted, index, Priority.Urgent);
+  }
+
+  /** The process is gone: not running, not ready (the kubelet reports it at once). */
+  #stopProcess(rt: PodRuntime, pod: Pod): void {
+    this.#setReadinessTimer(rt, Number.POSITIVE_INFINITY, false);
+    rt.containerStartedAt = Number.POSITIVE_INFINITY;
+    rt.listensAt = Number.POSITIVE_INFINITY;
+    this.#ctx.store.apply({ type: "pod/status", uid: rt.uid, status: { containersRunning: false, process: "exited" } });
+    this.#setNotReady(pod);
+  }
+
+  /** The deletion timestamp was set: preStop, SIGTERM, exit or SIGKILL, then removal. */
+  #beginTermination(uid: string): void {
+    const pod = this.#ctx.store.pods.get(uid);
+    if (pod === undefined || pod.nodeName === null) return;
+    const node = this.#ctx.store.nodes.get(pod.nodeName);
+    if (node === undefined || !node.kubeletUp || !node.reachable) return; // completes when the kubelet sees it
+    const rt = this.#byUid.get(uid);
+    if (rt === undefined) return this.#finish(pod, "never started");
+    if (rt.terminating) return;
+    rt.terminating = true;
+    if (rt.step !== NO_EVENT) this.#ctx.sim.cancel(rt.step);
+    if (rt.crashTimer !== NO_EVENT) this.#ctx.sim.cancel(rt.crashTimer);
+    rt.step = NO_EVENT;
+    rt.crashTimer = NO_EVENT;
+    if (!pod.containersRunning) {
+      // Nothing is running (pulling, or waiting out a crash backoff): the pod goes at once.
+      return this.#finish(pod, "no running containers");
+    }
+    const now = this.#ctx.sim.now;
+    const grace = (pod.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds) * MICROS_PER_SECOND;
+    const app = this.#ctx.appFor(pod);
+    const shutdown = app.shutdown.sample(this.#shutdown);
+    const hook = this.#preStopDuration(pod, app);
+    const timeline = terminationTimeline(now, grace, hook, shutdown);
+    rt.step = this.#ctx.sim.at(timeline.sigterm, this.#onSigterm, rt.index, Priority.Urgent);
+    rt.exitAt = timeline.exit;
+    rt.killed = timeline.killed;
+  }
+
+  #preStopDuration(pod: Pod, app: AppBehaviour): Time {
+    let longest = 0;
+    for (const c of pod.spec.containers) {
+      if (c.preStop === null) continue;
+      const d = "sleepSeconds" in c.preStop ? c.preStop.sleepSeconds * MICROS_PER_SECOND : (app.preStop?.sample(this.#preStop) ?? 0);
+      longest = Math.max(longest, d);
+    }
+    return longest;
+  }
+
+  #sigterm(index: number): void {
+    const rt = this.#runtimes[index]!;
+    const pod = this.#ctx.store.pod(rt.uid);
+    this.#ctx.store.apply({ type: "pod/status", uid: rt.uid, status: { process: "stopping" } });
+    this.#ctx.events.record("Pod", pod.name, "Killing", `Stopping container of ${pod.name}`);
+    // The app stops answering its readiness probe once it has received SIGTERM.
+    // The earliest failing container probe makes the pod not Ready; without probes, Ready
+    // stays until the containers exit. A pending success is void: the app no longer answers.
+    let notReadyAt = Number.POSITIVE_INFINITY;
+    for (const c of pod.spec.containers) {
+      if (c.readinessProbe === null) continue;
+      notReadyAt = Math.min(notReadyAt, failureTime(c.readinessProbe, rt.workerStart, rt.containerStartedAt, this.#ctx.sim.now));
+    }
+    this.#setReadinessTimer(rt, pod.ready ? notReadyAt : Number.POSITIVE_INFINITY, false);
+    rt.step = this.#ctx.sim.at(rt.exitAt, this.#onExit, index, Priority.Urgent);
+  }
+
+  #exited(index: number): void {
+    const rt = this.#runtimes[index]!;
+    const pod = this.#ctx.store.pod(rt.uid);
+    rt.step = NO_EVENT;
+    this.#finish(pod, rt.killed ? "killed at the end of its grace period" : "exited");
+  }
+
+  /** Containers gone: phase set, then the API object removed (status manager, grace 0). */
+  #finish(pod: Pod, why: string): void {
+    const rt = this.#byUid.get(pod.uid);
+    if (rt !== undefined) this.#stopProcessQuietly(rt);
+    if (pod.containersRunning || pod.process !== "exited") {
+      this.#ctx.store.apply({ type: "pod/status", uid: pod.uid, status: { containersRunning: false, process: "exited" } });
+    }
+    this.#setNotReady(pod);
+    this.#ctx.events.record("Pod", pod.name, "Deleted", `${pod.name} removed: ${why}`);
+    this.#ctx.store.apply({ type: "pod/remove", uid: pod.uid });
+  }
+
+  #stopProcessQuietly(rt: PodRuntime): void {
+    if (rt.step !== NO_EVENT) this.#ctx.sim.cancel(rt.step);
+    if (rt.readiness !== NO_EVENT) this.#ctx.sim.cancel(rt.readiness);
+    if (rt.crashTimer !== NO_EVENT) this.#ctx.sim.cancel(rt.crashTimer);
+    rt.step = NO_EVENT;
+    rt.readiness = NO_EVENT;
+    rt.crashTimer = NO_EVENT;
+  }
+
+  #forget(uid: string, cancel: boolean): void {
+    const rt = this.#byUid.get(uid);
+    if (rt === undefined) return;
+    if (cancel) this.#stopProcessQuietly(rt);
+    this.#byUid.delete(uid);
+    this.#runtimes[rt.index] = undefined;
+    this.#freeIndices.push(rt.index);
+  }
+
+  /** Kubelet down (node failure): processes are gone. Back up: clean up and restart. */
+  #nodeChanged(node: Node): void {
+    const store = this.#ctx.store;
+    if (!node.kubeletUp) {
+      for (const pod of store.pods.values()) {
+        if (pod.nodeName !== node.name) continue;
+        const rt = this.#byUid.get(pod.uid);
+        if (rt === undefined) continue;
+        this.#stopProcessQuietly(rt);
+        this.#forget(pod.uid, false);
+        // The API keeps the last reported status: the kubelet cannot post anything now.
+        pod.process = "exited";
+      }
+      return;
+    }
+    if (!node.reachable) return;
+    // Kubelet (back) up and reachable: sync every pod bound here.
+    for (const pod of [...store.pods.values()]) {
+      if (pod.nodeName !== node.name) continue;
+      const rt = this.#byUid.get(pod.uid);
+      if (rt !== undefined) {
+        if (pod.deletionTimestamp !== null && !rt.terminating) this.#ctx.sim.after(0, () => this.#beginTermination(pod.uid));
+        continue;
+      }
+      if (pod.deletionTimestamp !== null) {
+        this.#ctx.sim.after(0, () => {
+          const p = store.pods.get(pod.uid);
+          if (p !== undefined) this.#finish(p, "deleted while its node was down");
+        });
+        continue;
+      }
+      this.#ctx.sim.after(0, () => this.#rebootPod(pod.uid));
+    }
+  }
+
+  /** A pod whose node came back: its containers start again (restartCount + 1). */
+  #rebootPod(uid: string): void {
+    const pod = this.#ctx.store.pods.get(uid);
+    if (pod === undefined || this.#byUid.has(uid)) return;
+    const rt = this.#admit(pod);
+    this.#ctx.store.apply({
+      type: "pod/status",
+      uid,
+      status: { containersRunning: false, process: "none", ready: false, restartCount: pod.restartCount + 1 },
+    });
+    const node = this.#ctx.store.nodes.get(pod.nodeName!)!;
+    this.#pullImages(rt, pod, node);
+  }
+
+  /** Pod IPs come from the node's pod CIDR, never reused within a run. */
+  #nextIp(node: Node): string {
+    const n = (this.#ipCounters.get(node.name) ?? 0) + 1;
+    this.#ipCounters.set(node.name, n);
+    return `${node.name}/${n}`;
+  }
+}
+
+function needsPull(c: ContainerSpec, node: Node): boolean {
+  if (c.imagePullPolicy === "Always") return true;
+  if (c.imagePullPolicy === "Never") return false;
+  return !node.images.has(c.image);
+}
+
+export type { ProbeSpec };
