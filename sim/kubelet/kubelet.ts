@@ -55,7 +55,12 @@ export interface KubeletContext {
   readonly events: EventLog;
   /** The behaviour of a pod's app (by workload and revision). */
   appFor(pod: Pod): AppBehaviour;
+  /** True while a steady start is being set up: new pods are adopted as long running. */
+  adoptAsRunning?: () => boolean;
 }
+
+/** How long before t = 0 the pods of a steady start were started and became Ready. */
+export const STEADY_SINCE: Time = -3600 * MICROS_PER_SECOND;
 
 /** The kubelet's private state for one pod it runs. */
 interface PodRuntime {
@@ -130,7 +135,7 @@ export class Kubelet {
     this.#ctx.store.apply({
       type: "pod/status",
       uid: pod.uid,
-      status: { phase: "Running", containersRunning: true, process: "listening", ready: true, ip: pod.ip ?? this.#nextIp(node) },
+      status: { phase: "Running", containersRunning: true, process: "listening", ready: true, readySince: since, ip: pod.ip ?? this.#nextIp(node) },
     });
     this.#scheduleCrash(rt, pod);
   }
@@ -158,6 +163,7 @@ export class Kubelet {
     const node = this.#ctx.store.nodes.get(pod.nodeName)!;
     if (!node.kubeletUp || !node.reachable) return; // picked up when the kubelet can see it
     if (pod.deletionTimestamp !== null) return this.#finish(pod, "exited before it started");
+    if (this.#ctx.adoptAsRunning?.()) return this.adoptRunning(pod, STEADY_SINCE);
     const rt = this.#admit(pod);
     this.#ctx.store.apply({ type: "pod/status", uid, status: { ip: this.#nextIp(node) } });
     this.#pullImages(rt, pod, node);

@@ -28,6 +28,8 @@ export type Action =
 export interface PodStatusPatch {
   readonly phase?: PodPhase;
   readonly ready?: boolean;
+  /** With `ready`: the condition's lastTransitionTime when it is not now (a steady start). */
+  readonly readySince?: number;
   readonly containersRunning?: boolean;
   readonly process?: ProcessState;
   readonly restartCount?: number;
@@ -157,7 +159,7 @@ export class ClusterStore {
     if (status.phase !== undefined) pod.phase = status.phase;
     if (status.ready !== undefined && status.ready !== pod.ready) {
       pod.ready = status.ready;
-      pod.readyTransitionTime = this.#now();
+      pod.readyTransitionTime = status.readySince ?? this.#now();
     }
     if (status.containersRunning !== undefined) pod.containersRunning = status.containersRunning;
     if (status.process !== undefined) pod.process = status.process;
