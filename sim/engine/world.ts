@@ -70,11 +70,9 @@ export class World {
   readonly replicaSets: ReplicaSetController;
   readonly deployments: DeploymentController;
   readonly #uids;
-  readonly #config: WorldConfig;
   #bootstrapping = false;
 
   constructor(config: WorldConfig) {
-    this.#config = config;
     this.streams = new RandomStreams(config.seed, config.replication);
     this.store = new ClusterStore(() => this.sim.now);
     this.events = new EventLog(() => this.sim.now, config.recordEvents ?? true);

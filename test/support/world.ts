@@ -82,7 +82,7 @@ export function eventLines(world: World, kind: string, hashes: Record<string, st
 export function hashNames(world: World): Record<string, string> {
   const out: Record<string, string> = {};
   for (const rs of world.store.replicaSets.values()) {
-    const image = (rs.spec.template.spec?.containers as { image: string }[])[0].image;
+    const image = (rs.spec.template.spec!.containers as { image: string }[])[0].image;
     out[rs.templateHash] = image.split(":")[1];
   }
   return out;
