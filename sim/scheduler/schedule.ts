@@ -1,0 +1,254 @@
+/**
+ * One scheduling cycle for one pod (schedule_one.go schedulePod): filter nodes round-robin from
+ * the caller's start index until enough feasible nodes are found, score them with the default
+ * plugins and weights, and pick the best with ties broken by reservoir sampling. Pure: the caller
+ * owns the clock, the queue, binding, and the running start index.
+ *
+ * Left out on purpose: nominated nodes and preemption (so no " preemption: …" suffix on the
+ * FitError message), extenders, PreFilter results narrowing the node list, parallelism (upstream
+ * filters nodes concurrently and may check a few extra nodes; here exactly enough are checked),
+ * and OpportunisticBatching (v1.36).
+ */
+import type { RandomSource } from "../core/rng.ts";
+import { filterNodeAffinity, filterNodeResourcesFit, filterNodeUnschedulable, filterTaintToleration } from "./filters.ts";
+import {
+  balancedAllocationScore,
+  defaultNormalizeScore,
+  isBestEffort,
+  leastAllocatedScore,
+  SCORE_WEIGHTS,
+  taintTolerationRawScore,
+} from "./scores.ts";
+import { filterTopologySpread, preFilterTopologySpread, type SpreadFilterState, scoreTopologySpread } from "./topology-spread.ts";
+import { invariantScheduler } from "./invariant.ts";
+import type { MatchingPodCounter, SchedNode, SchedPod } from "./types.ts";
+
+export type { RandomSource };
+
+/** schedule_one.go minFeasibleNodesToFind. */
+export const MIN_FEASIBLE_NODES_TO_FIND = 100;
+/** schedule_one.go minFeasibleNodesPercentageToFind. */
+export const MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5;
+/** framework/types.go NoNodeAvailableMsg. */
+export const NO_NODE_AVAILABLE_MSG = "0/%v nodes are available";
+/** schedule_one.go ErrNoNodesAvailable. */
+export const ERR_NO_NODES_AVAILABLE = "no nodes available to schedule pods";
+
+/**
+ * How many feasible nodes to find before scoring (schedule_one.go numFeasibleNodesToFind).
+ * Fewer than 100 nodes: all. Otherwise `percentage` of them, at least 100, where an unset or 0
+ * percentage is adaptive: 50 − nodes/125 (integer division), at least 5.
+ *
+ * Worked examples: 50 → 50; 100 → 50 % = 50, raised to 100; 1000 → 42 % = 420;
+ * 5000 → 10 % = 500.
+ */
+export function numFeasibleNodesToFind(numAllNodes: number, percentageOfNodesToScore?: number): number {
+  invariantScheduler(Number.isInteger(numAllNodes) && numAllNodes >= 0, `numAllNodes must be a non-negative integer, got ${numAllNodes}`);
+  if (numAllNodes < MIN_FEASIBLE_NODES_TO_FIND) return numAllNodes;
+  let percentage = percentageOfNodesToScore ?? 0;
+  invariantScheduler(
+    Number.isInteger(percentage) && percentage >= 0 && percentage <= 100,
+    `percentageOfNodesToScore must be an integer in [0, 100], got ${percentage}`,
+  );
+  if (percentage === 0) {
+    percentage = 50 - Math.trunc(numAllNodes / 125);
+    if (percentage < MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND) percentage = MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND;
+  }
+  const numNodes = Math.trunc((numAllNodes * percentage) / 100);
+  return Math.max(numNodes, MIN_FEASIBLE_NODES_TO_FIND);
+}
+
+/**
+ * Runs the Filter plugins in the default profile's order and stops at the first failure, as
+ * framework.RunFilterPlugins does: NodeUnschedulable, TaintToleration, NodeAffinity,
+ * NodeResourcesFit, PodTopologySpread. Returns null when the node fits, else that plugin's reasons.
+ */
+export function filterNode(pod: SchedPod, node: SchedNode, spread: SpreadFilterState | null): readonly string[] | null {
+  return (
+    filterNodeUnschedulable(pod, node) ??
+    filterTaintToleration(pod, node) ??
+    filterNodeAffinity(pod, node) ??
+    filterNodeResourcesFit(pod, node) ??
+    filterTopologySpread(spread, pod, node)
+  );
+}
+
+/**
+ * The index of the highest score among scores[0..count), ties broken as schedule_one.go
+ * selectHost does: reservoir sampling, the k-th tied node (k ≥ 2, in evaluation order) replacing
+ * the pick with probability 1/k (`rand.Intn(k) == 0`). One draw per tied node after the first;
+ * no draw when the best is unique. Upstream visits ties in heap order, which only permutes them.
+ */
+export function selectHost(scores: ArrayLike<number>, count: number, rng: RandomSource): number {
+  invariantScheduler(count > 0, "selectHost: empty priority list");
+  let max = scores[0];
+  for (let k = 1; k < count; k++) if (scores[k] > max) max = scores[k];
+  let selected = -1;
+  let ties = 0;
+  for (let k = 0; k < count; k++) {
+    if (scores[k] !== max) continue;
+    ties++;
+    if (ties === 1 || Math.floor(rng.next() * ties) === 0) selected = k;
+  }
+  return selected;
+}
+
+/**
+ * framework/types.go FitError.Error: "0/N nodes are available: " + the reason histogram as
+ * "count reason" strings sorted lexicographically (Go sort.Strings, so "10 …" sorts before
+ * "2 …"), joined by ", ", then ".".
+ */
+export function fitErrorMessage(numAllNodes: number, reasons: ReadonlyMap<string, number>): string {
+  const entries: string[] = [];
+  for (const [reason, n] of reasons) entries.push(`${n} ${reason}`);
+  entries.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  let message = `${NO_NODE_AVAILABLE_MSG.replace("%v", String(numAllNodes))}:`;
+  if (entries.length > 0) message += ` ${entries.join(", ")}.`;
+  return message;
+}
+
+export interface ScheduleOptions {
+  /** percentageOfNodesToScore, integer 0–100; unset or 0 = adaptive (the default). */
+  readonly percentageOfNodesToScore?: number;
+}
+
+export interface Scheduled {
+  readonly kind: "scheduled";
+  readonly node: SchedNode;
+  /** Index of `node` in the nodes array. */
+  readonly nodeIndex: number;
+  /** Where the next cycle starts filtering: (start + nodes checked) mod nodes. */
+  readonly nextStartIndex: number;
+  /** Nodes checked by the filters (feasible + rejected), upstream's EvaluatedNodes. */
+  readonly evaluated: number;
+  /** Nodes that passed the filters, upstream's FeasibleNodes. */
+  readonly feasible: number;
+}
+
+export interface Unschedulable {
+  readonly kind: "unschedulable";
+  /** Reason → number of nodes that gave it (the FitError histogram). */
+  readonly unschedulable: ReadonlyMap<string, number>;
+  /** The FitError message, e.g. "0/6 nodes are available: 2 Insufficient cpu, …". */
+  readonly message: string;
+  readonly nextStartIndex: number;
+  readonly evaluated: number;
+}
+
+export type ScheduleResult = Scheduled | Unschedulable;
+
+// Scratch reused across cycles (the scheduler is called 10^5 times; none of this escapes).
+let feasibleScratch = new Int32Array(1024);
+let totalScratch = new Float64Array(1024);
+let pluginScratch = new Float64Array(1024);
+const failedScratch: (readonly string[])[] = [];
+
+function ensureScratch(n: number): void {
+  if (feasibleScratch.length >= n) return;
+  const size = Math.max(n, feasibleScratch.length * 2);
+  feasibleScratch = new Int32Array(size);
+  totalScratch = new Float64Array(size);
+  pluginScratch = new Float64Array(size);
+}
+
+/**
+ * Weighted sum of the Score plugins over the feasible nodes into `totals`
+ * (framework.RunScorePlugins: each plugin's normalised score × its weight, summed).
+ */
+function prioritizeNodes(
+  pod: SchedPod,
+  nodes: readonly SchedNode[],
+  feasible: Int32Array,
+  count: number,
+  counter: MatchingPodCounter,
+  totals: Float64Array,
+): void {
+  const plugin = pluginScratch;
+  const bestEffort = isBestEffort(pod);
+  for (let k = 0; k < count; k++) {
+    const node = nodes[feasible[k]];
+    let total = SCORE_WEIGHTS.NodeResourcesFit * leastAllocatedScore(pod, node);
+    if (!bestEffort) total += SCORE_WEIGHTS.NodeResourcesBalancedAllocation * balancedAllocationScore(pod, node);
+    totals[k] = total;
+    plugin[k] = taintTolerationRawScore(pod, node);
+  }
+  defaultNormalizeScore(plugin, count, true);
+  for (let k = 0; k < count; k++) totals[k] += SCORE_WEIGHTS.TaintToleration * plugin[k];
+  if (scoreTopologySpread(pod, nodes, feasible, count, counter, plugin)) {
+    for (let k = 0; k < count; k++) totals[k] += SCORE_WEIGHTS.PodTopologySpread * plugin[k];
+  }
+}
+
+/**
+ * Schedules one pod (schedule_one.go schedulePod / findNodesThatPassFilters / prioritizeNodes /
+ * selectHost).
+ *
+ * Nodes are filtered starting at `startIndex` and wrapping around, stopping once
+ * numFeasibleNodesToFind(nodes) nodes fit (findNodesThatPassFilters); the next cycle should start
+ * at `nextStartIndex` = (start + feasible + rejected) mod nodes, which findNodesThatFitPod updates
+ * on failure too. A single feasible node is taken without scoring or a random draw.
+ * When no node fits, the result carries the reason histogram and upstream's FitError message.
+ * An empty node list gives upstream's ErrNoNodesAvailable text and an empty histogram.
+ *
+ * Worked example: 6 nodes, 2 lack cpu, 4 carry `node.kubernetes.io/unreachable:NoSchedule` →
+ * "0/6 nodes are available: 2 Insufficient cpu, 4 node(s) had untolerated taint
+ * {node.kubernetes.io/unreachable: }."
+ */
+export function schedulePod(
+  pod: SchedPod,
+  nodes: readonly SchedNode[],
+  startIndex: number,
+  rng: RandomSource,
+  counter: MatchingPodCounter,
+  options: ScheduleOptions = {},
+): ScheduleResult {
+  const n = nodes.length;
+  invariantScheduler(Number.isInteger(startIndex) && startIndex >= 0, `startIndex must be a non-negative integer, got ${startIndex}`);
+  if (n === 0) {
+    return { kind: "unschedulable", unschedulable: new Map(), message: ERR_NO_NODES_AVAILABLE, nextStartIndex: 0, evaluated: 0 };
+  }
+  const start = startIndex % n;
+  const toFind = numFeasibleNodesToFind(n, options.percentageOfNodesToScore);
+  const spread = preFilterTopologySpread(pod, nodes, counter);
+  ensureScratch(toFind);
+  const feasible = feasibleScratch;
+
+  let feasibleCount = 0;
+  let failedCount = 0;
+  for (let i = 0; i < n && feasibleCount < toFind; i++) {
+    let index = start + i;
+    if (index >= n) index -= n;
+    const reasons = filterNode(pod, nodes[index], spread);
+    if (reasons === null) feasible[feasibleCount++] = index;
+    else failedScratch[failedCount++] = reasons;
+  }
+  const evaluated = feasibleCount + failedCount;
+  const nextStartIndex = (start + evaluated) % n;
+
+  if (feasibleCount === 0) {
+    const histogram = new Map<string, number>();
+    for (let i = 0; i < failedCount; i++) {
+      for (const reason of failedScratch[i]) histogram.set(reason, (histogram.get(reason) ?? 0) + 1);
+    }
+    return { kind: "unschedulable", unschedulable: histogram, message: fitErrorMessage(n, histogram), nextStartIndex, evaluated };
+  }
+  let chosen = 0;
+  if (feasibleCount > 1) {
+    prioritizeNodes(pod, nodes, feasible, feasibleCount, counter, totalScratch);
+    chosen = selectHost(totalScratch, feasibleCount, rng);
+  }
+  const nodeIndex = feasible[chosen];
+  return { kind: "scheduled", node: nodes[nodeIndex], nodeIndex, nextStartIndex, evaluated, feasible: feasibleCount };
+}
+
+/**
+ * The weighted total score of every given node for the pod, in order, as prioritizeNodes computes
+ * it when exactly these nodes are the feasible ones (for tests and diagnostics; allocates).
+ */
+export function totalScores(pod: SchedPod, nodes: readonly SchedNode[], counter: MatchingPodCounter): number[] {
+  ensureScratch(nodes.length);
+  const feasible = feasibleScratch;
+  for (let k = 0; k < nodes.length; k++) feasible[k] = k;
+  prioritizeNodes(pod, nodes, feasible, nodes.length, counter, totalScratch);
+  return Array.from(totalScratch.subarray(0, nodes.length));
+}
