@@ -14,6 +14,7 @@ import type { Time } from "../core/time.ts";
 import type { ControllerContext } from "../controllers/context.ts";
 import { randomUid } from "../controllers/context.ts";
 import { DeploymentController } from "../controllers/deployment/controller.ts";
+import { canonicalJson } from "../controllers/template-hash.ts";
 import { ReplicaSetController } from "../controllers/replicaset/controller.ts";
 import { SchedulingController } from "../controllers/scheduling.ts";
 import { type AppBehaviour, Kubelet, STEADY_SINCE } from "../kubelet/kubelet.ts";
@@ -139,6 +140,45 @@ export class World {
     }
     this.store.apply({ type: "workload/put", object });
     return object;
+  }
+
+  /**
+   * `kubectl apply` of a manifest: creates the object, or replaces the spec of an existing one
+   * (keeping its identity and status, bumping `generation` when the spec changed).
+   */
+  apply(manifest: Manifest): Workload {
+    const name = manifest.metadata?.name ?? "";
+    const existing = this.#existing(manifest.kind, name);
+    if (existing === undefined) return this.create(manifest);
+    if (existing.kind === "Deployment" || existing.kind === "StatefulSet") {
+      const fresh = existing.kind === "Deployment" ? deploymentFromManifest(manifest, existing.uid, 0) : statefulSetFromManifest(manifest, existing.uid, 0);
+      if (canonicalJson(fresh.spec) !== canonicalJson(existing.spec)) {
+        (existing as { spec: unknown }).spec = fresh.spec;
+        existing.generation++;
+      }
+      existing.labels = fresh.labels;
+      existing.annotations = fresh.annotations;
+      this.store.apply({ type: "workload/put", object: existing });
+      return existing;
+    }
+    const replacement = existing.kind === "Service" ? serviceFromManifest(manifest, existing.uid) : podDisruptionBudgetFromManifest(manifest);
+    this.store.apply({ type: "workload/put", object: replacement });
+    return replacement;
+  }
+
+  #existing(kind: unknown, name: string): Workload | undefined {
+    switch (kind) {
+      case "Deployment":
+        return this.store.deployments.get(name);
+      case "StatefulSet":
+        return this.store.statefulSets.get(name);
+      case "Service":
+        return this.store.services.get(name);
+      case "PodDisruptionBudget":
+        return this.store.podDisruptionBudgets.get(name);
+      default:
+        return undefined;
+    }
   }
 
   /**
