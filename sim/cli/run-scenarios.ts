@@ -7,10 +7,10 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { EventBudgetExceeded } from "../core/simulation.ts";
 import { parseDuration } from "../core/duration.ts";
 import type { Time } from "../core/time.ts";
-import type { ReplicationResult } from "../engine/replication.ts";
+import { availableParallelism } from "node:os";
+import { runOnWorkers, UnitError, type UnitResult } from "../engine/pool.ts";
 import { DEFAULT_BIN, effectiveScenarios, planUnits, type RunSettings, runUnit } from "../engine/run.ts";
 import { buildTables, csvFiles } from "../report/build-report.ts";
 import { allPassed, compareToBaseline, formatBaselineTable, formatCheckLines, noRegressions, parseComparisonCsv } from "../report/checks.ts";
@@ -178,31 +178,48 @@ async function runOne(run: Loaded, options: RunOptions, io: Io, deadline: number
   const units = planUnits(scenario, settings);
   const effective = effectiveScenarios(scenario, settings);
   const progress = new Progress(io, units.length, `${name}`, options.quiet);
-  const results: (ReplicationResult & { wallMs: number })[] = [];
   const runStart = io.now();
-  for (const unit of units) {
-    if (deadline !== undefined && io.now() > deadline) {
-      io.stderr(`kubesim: --max-wall-time ${options.maxWallTime} exceeded after ${results.length} of ${units.length} runs of ${name}; no report written\n`);
+  const overBudget = () => deadline !== undefined && io.now() > deadline;
+  const workers = Math.min(options.workers ?? availableParallelism(), units.length);
+  let results: UnitResult[];
+  try {
+    if (workers > 1) {
+      const gathered = await runOnWorkers(units, {
+        workers,
+        scenarioPath: scenario.file,
+        settings,
+        onResult: () => progress.tick(),
+        shouldStop: overBudget,
+      });
+      if (gathered.some((r) => r === undefined)) return wallTimeExceeded(io, options, name, gathered.filter((r) => r !== undefined).length, units.length);
+      results = gathered as UnitResult[];
+    } else {
+      results = [];
+      for (const unit of units) {
+        if (overBudget()) return wallTimeExceeded(io, options, name, results.length, units.length);
+        const t0 = io.now();
+        try {
+          results.push({ ...runUnit(effective.get(unit.strategy)!, unit, settings), wallMs: io.now() - t0 });
+        } catch (error) {
+          throw new UnitError(unit, error as Error);
+        }
+        progress.tick();
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof UnitError)) throw error;
+    const unit = error.unit;
+    if (error.remoteName === "EventBudgetExceeded") {
+      io.stderr(
+        `kubesim: --max-events ${options.maxEvents} exceeded in ${name}, strategy ${unit.strategy}, replication ${unit.replication} (${error.message}); no report written\n`,
+      );
       return EXIT.budget;
     }
-    const t0 = io.now();
-    try {
-      const result = runUnit(effective.get(unit.strategy)!, unit, settings);
-      results.push({ ...result, wallMs: io.now() - t0 });
-    } catch (error) {
-      if (error instanceof EventBudgetExceeded) {
-        io.stderr(
-          `kubesim: --max-events ${options.maxEvents} exceeded in ${name}, strategy ${unit.strategy}, replication ${unit.replication} (${error.message}); no report written\n`,
-        );
-        return EXIT.budget;
-      }
-      const repro = `kubesim run ${scenario.file} --seed ${settings.seed} --strategy ${unit.strategy} --replications ${unit.replication + 1} --workers 1`;
-      io.stderr(
-        `kubesim: internal error in ${name}, strategy ${unit.strategy}, replication ${unit.replication}, seed ${settings.seed}: ${(error as Error).stack ?? error}\nreproduce with: ${repro}\n`,
-      );
-      return EXIT.internal;
-    }
-    progress.tick();
+    const repro = `kubesim run ${scenario.file} --seed ${settings.seed} --strategy ${unit.strategy} --replications ${unit.replication + 1} --workers 1`;
+    io.stderr(
+      `kubesim: internal error in ${name}, strategy ${unit.strategy}, replication ${unit.replication}, seed ${settings.seed}: ${error.stack ?? error.message}\nreproduce with: ${repro}\n`,
+    );
+    return EXIT.internal;
   }
   progress.done();
   const wallMs = io.now() - runStart;
@@ -268,6 +285,11 @@ async function runOne(run: Loaded, options: RunOptions, io: Io, deadline: number
   }
   if (run.outDir !== undefined && !options.quiet) io.stderr(`report: ${resolve(run.outDir)}\n`);
   return passed ? EXIT.ok : EXIT.checkFailed;
+}
+
+function wallTimeExceeded(io: Io, options: RunOptions, name: string, done: number, total: number): number {
+  io.stderr(`kubesim: --max-wall-time ${options.maxWallTime} exceeded after ${done} of ${total} runs of ${name}; no report written\n`);
+  return EXIT.budget;
 }
 
 /** A stable hash of the scenario's files (FNV-1a over their bytes), for run.json and merge. */
