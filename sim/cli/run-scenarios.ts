@@ -22,6 +22,7 @@ import type { Scenario } from "../scenario/types.ts";
 import { EXIT } from "./exit-codes.ts";
 import { Progress } from "./progress.ts";
 import { readPackageVersion } from "./version.ts";
+import { runJson } from "./merge.ts";
 
 export interface RunOptions {
   readonly command: "run" | "check";
@@ -230,24 +231,21 @@ async function runOne(run: Loaded, options: RunOptions, io: Io, deadline: number
   const eventsProcessed = results.reduce((sum, r) => sum + r.eventsProcessed, 0);
   files.set(
     "run.json",
-    `${JSON.stringify(
-      {
-        kubesim: readPackageVersion(),
-        scenario: name,
-        scenarioHash: scenarioHash(scenario),
-        seed: settings.seed,
-        replications: settings.replications,
-        duration_s: settings.duration / 1e6,
-        strategies,
-        shard: settings.shard ? `${settings.shard.index}/${settings.shard.count}` : null,
-        units: results.map((r) => ({ strategy: r.strategy, replication: r.replication })),
-        wall_ms: Math.round(wallMs),
-        events_processed: eventsProcessed,
-        events_per_s: wallMs > 0 ? Math.round((eventsProcessed / wallMs) * 1000) : null,
-      },
-      null,
-      2,
-    )}\n`,
+    runJson({
+      kubesim: readPackageVersion(),
+      scenario: name,
+      description: scenario.metadata.description,
+      scenarioHash: scenarioHash(scenario),
+      seed: settings.seed,
+      replications: settings.replications,
+      duration_s: settings.duration / 1e6,
+      strategies,
+      shard: settings.shard ? `${settings.shard.index}/${settings.shard.count}` : null,
+      units: results.map((r) => ({ strategy: r.strategy, replication: r.replication })),
+      checks: scenario.spec.checks,
+      wall_ms: Math.round(wallMs),
+      events_processed: eventsProcessed,
+    }),
   );
   if (run.outDir !== undefined) {
     try {

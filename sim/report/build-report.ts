@@ -19,7 +19,7 @@ import {
 } from "./columns.ts";
 import { buildComparison } from "./comparison.ts";
 import { type CheckSpec, evaluateChecks } from "./checks.ts";
-import { toCsv } from "./csv.ts";
+import { parseNumberCell, parseReportCsv, toCsv } from "./csv.ts";
 
 export interface ReportInput {
   readonly scenario: string;
@@ -62,9 +62,31 @@ export function summaryRow(scenario: string, r: ReplicationResult & { wallMs: nu
   };
 }
 
-export function buildTables(input: ReportInput): ReportTables {
-  const summary = input.results.map((r) => summaryRow(input.scenario, r));
+/**
+ * Summary rows as summary.csv holds them (numbers rounded as written): comparison.csv and the
+ * checks are computed from these, so a report merged from shards' CSV files computes exactly
+ * the same statistics as an unsharded run.
+ */
+export function summaryAsWritten(csv: string, source = "summary.csv"): SummaryRow[] {
+  return parseReportCsv(SUMMARY_COLUMNS, csv, source).map((row, i) => {
+    const out: Record<string, unknown> = {};
+    for (const c of SUMMARY_COLUMNS) {
+      const text = row[c.name];
+      out[c.name] = c.kind === "text" ? text : parseNumberCell(text, `${source}:${i + 2}:${c.name}`);
+    }
+    return out as SummaryRow;
+  });
+}
+
+/** comparison.csv and checks.csv rows from summary rows (as written). */
+export function statisticsTables(scenario: string, strategies: readonly string[], summary: readonly SummaryRow[], checks: readonly CheckSpec[]) {
   const comparison = buildComparison(summary as unknown as Parameters<typeof buildComparison>[0]);
+  return { comparison, checks: evaluateChecks({ scenario, checks, comparison, strategies }) };
+}
+
+export function buildTables(input: ReportInput): ReportTables {
+  const summary = summaryAsWritten(toCsv(SUMMARY_COLUMNS, input.results.map((r) => summaryRow(input.scenario, r))));
+  const { comparison, checks } = statisticsTables(input.scenario, input.strategies, summary, input.checks);
   const timeseries: TimeseriesRow[] = [];
   const events: EventRow[] = [];
   for (const r of input.results) {
@@ -101,7 +123,6 @@ export function buildTables(input: ReportInput): ReportTables {
       });
     }
   }
-  const checks = evaluateChecks({ scenario: input.scenario, checks: input.checks, comparison, strategies: input.strategies });
   return { summary, comparison, timeseries, events, checks };
 }
 
