@@ -153,7 +153,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   return exitCode;
 }
 
+let interrupted = false;
 const io: Io = {
+  interrupted: () => interrupted,
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   isTty: process.stderr.isTTY === true,
@@ -162,6 +164,11 @@ const io: Io = {
 };
 
 if (process.argv[1] !== undefined && /(main\.(ts|js)|kubesim(\.js)?)$/.test(process.argv[1])) {
+  process.on("SIGINT", () => {
+    // A second Ctrl-C exits at once; nothing has been renamed into place before the end.
+    if (interrupted) process.exit(EXIT.interrupted);
+    interrupted = true;
+  });
   try {
     process.exitCode = await main(hideBin(process.argv), io);
   } catch (error) {

@@ -52,6 +52,8 @@ export interface Io {
   /** Wall clock in ms (the CLI may read it; the model never does). */
   readonly now: () => number;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Set once SIGINT arrived: stop between units, write nothing, exit 130. */
+  readonly interrupted?: () => boolean;
 }
 
 class UsageError extends Error {}
@@ -180,7 +182,8 @@ async function runOne(run: Loaded, options: RunOptions, io: Io, deadline: number
   const effective = effectiveScenarios(scenario, settings);
   const progress = new Progress(io, units.length, `${name}`, options.quiet);
   const runStart = io.now();
-  const overBudget = () => deadline !== undefined && io.now() > deadline;
+  const interrupted = () => io.interrupted?.() === true;
+  const overBudget = () => interrupted() || (deadline !== undefined && io.now() > deadline);
   const workers = Math.min(options.workers ?? availableParallelism(), units.length);
   let results: UnitResult[];
   try {
@@ -192,11 +195,15 @@ async function runOne(run: Loaded, options: RunOptions, io: Io, deadline: number
         onResult: () => progress.tick(),
         shouldStop: overBudget,
       });
+      if (interrupted()) return stopped(io, name);
       if (gathered.some((r) => r === undefined)) return wallTimeExceeded(io, options, name, gathered.filter((r) => r !== undefined).length, units.length);
       results = gathered as UnitResult[];
     } else {
       results = [];
       for (const unit of units) {
+        // Yield to the event loop so that a SIGINT handler can run between units.
+        await new Promise((resolve) => setImmediate(resolve));
+        if (interrupted()) return stopped(io, name);
         if (overBudget()) return wallTimeExceeded(io, options, name, results.length, units.length);
         const t0 = io.now();
         try {
@@ -247,6 +254,7 @@ async function runOne(run: Loaded, options: RunOptions, io: Io, deadline: number
       events_processed: eventsProcessed,
     }),
   );
+  if (interrupted()) return stopped(io, name);
   if (run.outDir !== undefined) {
     try {
       await writeReportDirectory(run.outDir, files, { force: options.force });
@@ -281,8 +289,13 @@ async function runOne(run: Loaded, options: RunOptions, io: Io, deadline: number
     if (!options.json) io.stdout(`${formatBaselineTable(moves, { color: options.color })}\n`);
     if (!noRegressions(moves)) passed = false;
   }
-  if (run.outDir !== undefined && !options.quiet) io.stderr(`report: ${resolve(run.outDir)}\n`);
+  if (run.outDir !== undefined) io.stderr(`report: ${resolve(run.outDir)}\n`);
   return passed ? EXIT.ok : EXIT.checkFailed;
+}
+
+function stopped(io: Io, name: string): number {
+  io.stderr(`kubesim: interrupted while running ${name}; no report written\n`);
+  return EXIT.interrupted;
 }
 
 function wallTimeExceeded(io: Io, options: RunOptions, name: string, done: number, total: number): number {
