@@ -170,7 +170,9 @@ async function runChecked(options: RunOptions, io: Io): Promise<number> {
   let exit: number = EXIT.ok;
   for (const run of runs) {
     const code = await runOne(run, options, io, maxWall === undefined ? undefined : started + maxWall / 1000);
-    exit = Math.max(exit, code) === EXIT.usage ? EXIT.usage : code > exit ? code : exit;
+    // A budget, an interruption or a bug ends the command; a failed check lets the rest run.
+    if (code !== EXIT.ok && code !== EXIT.checkFailed) return code;
+    if (code === EXIT.checkFailed) exit = EXIT.checkFailed;
   }
   return exit;
 }
