@@ -22,6 +22,7 @@ import { EventLog } from "../model/event-log.ts";
 import { deploymentFromManifest, type Manifest, serviceFromManifest, statefulSetFromManifest, podDisruptionBudgetFromManifest } from "../model/from-manifest.ts";
 import type { Node, Pod, Taint } from "../model/objects.ts";
 import { ClusterStore } from "../model/store.ts";
+import { ClusterInvariants } from "../check/invariants.ts";
 import type { Workload } from "../model/store.ts";
 import type { LabelSelector } from "../model/workloads.ts";
 
@@ -52,6 +53,8 @@ export interface WorldConfig {
   readonly appFor: (pod: Pod) => AppBehaviour;
   readonly recordEvents?: boolean;
   readonly percentageOfNodesToScore?: number;
+  /** Check cluster invariants after every event (default: on under the test runner). */
+  readonly checkInvariants?: boolean;
 }
 
 /** Zero-latency constant timings, for tests that only care about controller logic. */
@@ -104,6 +107,9 @@ export class World {
     });
     this.replicaSets = new ReplicaSetController(this.ctx);
     this.deployments = new DeploymentController(this.ctx);
+    if (config.checkInvariants ?? process.env.KUBESIM_TEST === "1") {
+      this.sim.afterEvent = new ClusterInvariants(this.store).afterEvent;
+    }
   }
 
   /** The selector of the controller that owns a pod (for default topology spreading). */
