@@ -16,6 +16,7 @@ import { randomUid } from "../controllers/context.ts";
 import { DeploymentController } from "../controllers/deployment/controller.ts";
 import { canonicalJson } from "../controllers/template-hash.ts";
 import { ReplicaSetController } from "../controllers/replicaset/controller.ts";
+import { StatefulSetController } from "../controllers/statefulset/controller.ts";
 import { SchedulingController } from "../controllers/scheduling.ts";
 import { type AppBehaviour, Kubelet, STEADY_SINCE } from "../kubelet/kubelet.ts";
 import { EventLog } from "../model/event-log.ts";
@@ -53,6 +54,8 @@ export interface WorldConfig {
   readonly appFor: (pod: Pod) => AppBehaviour;
   readonly recordEvents?: boolean;
   readonly percentageOfNodesToScore?: number;
+  /** MaxUnavailableStatefulSet feature gate (on by default as in v1.35); false: legacy updates. */
+  readonly maxUnavailableStatefulSet?: boolean;
   /** Check cluster invariants after every event (default: on under the test runner). */
   readonly checkInvariants?: boolean;
 }
@@ -73,6 +76,7 @@ export class World {
   readonly scheduler: SchedulingController;
   readonly replicaSets: ReplicaSetController;
   readonly deployments: DeploymentController;
+  readonly statefulSets: StatefulSetController;
   readonly #uids;
   #bootstrapping = false;
 
@@ -107,6 +111,7 @@ export class World {
     });
     this.replicaSets = new ReplicaSetController(this.ctx);
     this.deployments = new DeploymentController(this.ctx);
+    this.statefulSets = new StatefulSetController(this.ctx, { maxUnavailableStatefulSet: config.maxUnavailableStatefulSet });
     if (config.checkInvariants ?? process.env.KUBESIM_TEST === "1") {
       this.sim.afterEvent = new ClusterInvariants(this.store).afterEvent;
     }

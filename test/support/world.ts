@@ -25,6 +25,8 @@ export interface TestWorldOptions {
   app?: Partial<AppBehaviour>;
   /** Behaviour per pod revision label value (overrides `app`). */
   appByImage?: Record<string, Partial<AppBehaviour>>;
+  /** The MaxUnavailableStatefulSet gate (default on). */
+  maxUnavailableStatefulSet?: boolean;
 }
 
 export function testWorld(options: TestWorldOptions = {}): World {
@@ -34,6 +36,7 @@ export function testWorld(options: TestWorldOptions = {}): World {
     replication: 0,
     nodes: options.nodes ?? nodes(1),
     timing: instantTiming({ imagePull: constant(2), containerStart: constant(0.5), ...options.timing }),
+    maxUnavailableStatefulSet: options.maxUnavailableStatefulSet,
     appFor: (pod) => {
       const image = pod.spec.containers[0]?.image ?? "";
       return { ...base, ...(options.appByImage?.[image] ?? {}) };
