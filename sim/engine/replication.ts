@@ -148,7 +148,10 @@ export function runReplication(effective: EffectiveScenario, options: Replicatio
           const overridden = behaviour({ ...base, ...r.app } as App);
           let byRevision = revisionApps.get(r.target.name);
           if (byRevision === undefined) revisionApps.set(r.target.name, (byRevision = new Map()));
-          byRevision.set(computeHash(template), overridden);
+          // Pods name their revision by pod-template-hash (Deployments) or ControllerRevision name.
+          const hash = computeHash(template);
+          byRevision.set(hash, overridden);
+          byRevision.set(`${r.target.name}-${hash}`, overridden);
         }
         metrics.rolloutStarted(r.target.ref);
         scenarioEvent("Rollout", `${r.target.ref}${r.image ? ` image ${r.image}` : ""}`);
