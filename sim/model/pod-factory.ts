@@ -12,7 +12,7 @@
  */
 import type { Time } from "../core/time.ts";
 import type { ContainerSpec, OwnerRef, Pod, PodSpec, PreStopSpec, ProbeSpec, Toleration } from "./objects.ts";
-import { parseCpuMilli, parseMemoryBytes } from "./quantity.ts";
+import { cpuMillicores, memoryBytes } from "../scenario/quantity.ts";
 import type { PodTemplate } from "./workloads.ts";
 
 type Json = Record<string, unknown>;
@@ -59,8 +59,8 @@ function containerFrom(raw: unknown): ContainerSpec {
     image,
     imagePullPolicy: (c.imagePullPolicy as ContainerSpec["imagePullPolicy"]) ?? defaultPullPolicy(image),
     requests: {
-      cpuMilli: requests.cpu === undefined ? 0 : parseCpuMilli(requests.cpu as string | number),
-      memoryBytes: requests.memory === undefined ? 0 : parseMemoryBytes(requests.memory as string | number),
+      cpuMilli: requests.cpu === undefined ? 0 : cpuMillicores(requests.cpu as string | number),
+      memoryBytes: requests.memory === undefined ? 0 : memoryBytes(requests.memory as string | number),
     },
     readinessProbe: probeFrom(c.readinessProbe),
     livenessProbe: probeFrom(c.livenessProbe),

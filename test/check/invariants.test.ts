@@ -49,7 +49,7 @@ t("time going back is reported by the per-event hook", () => {
   w.sim.afterEvent = inv.afterEvent;
   w.sim.run();
   const fake = { now: seconds(1) } as typeof w.sim;
-  assert.throws(() => inv.afterEvent(fake), /time went back from 5000000 to 1000000/);
+  assert.throws(() => inv.afterEvent(fake), /time went back from \d+ to 1000000/);
 });
 
 t.run();
