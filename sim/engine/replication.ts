@@ -15,7 +15,8 @@ import type { LoggedEvent } from "../model/event-log.ts";
 import type { Manifest as KubeManifest } from "../model/from-manifest.ts";
 import type { Pod } from "../model/objects.ts";
 import type { PodTemplate } from "../model/workloads.ts";
-import { strategicMerge } from "../scenario/strategic-merge.ts";
+import type { KubeObject } from "../scenario/kube-validation.ts";
+import { applyObjectPatch } from "../scenario/strategy.ts";
 import type { App, EffectiveScenario, ObjectRef, ScenarioEvent } from "../scenario/types.ts";
 import type { NodeSpec } from "./world.ts";
 import { World } from "./world.ts";
@@ -130,7 +131,8 @@ export function runReplication(effective: EffectiveScenario, options: Replicatio
   const applyPatch = (target: ObjectRef, patch: Record<string, unknown>): KubeManifest | undefined => {
     const current = manifests.get(target.ref);
     if (current === undefined) return undefined;
-    const next = strategicMerge(current, patch) as KubeManifest;
+    if (target.kind === "Node") return undefined;
+    const next = applyObjectPatch(current as KubeObject, patch, target.kind) as KubeManifest;
     manifests.set(target.ref, next);
     world.apply(next);
     return next;
