@@ -17,6 +17,11 @@ import { DeploymentController } from "../controllers/deployment/controller.ts";
 import { canonicalJson } from "../controllers/template-hash.ts";
 import { ReplicaSetController } from "../controllers/replicaset/controller.ts";
 import { StatefulSetController } from "../controllers/statefulset/controller.ts";
+import { DisruptionController } from "../controllers/disruption.ts";
+import { NodeLifecycleController, type NodeLifecycleOptions } from "../controllers/node-lifecycle.ts";
+import { PodGCController } from "../controllers/pod-gc.ts";
+import { TaintEvictionController } from "../controllers/taint-eviction.ts";
+import type { FaultContext } from "../faults/inject.ts";
 import { SchedulingController } from "../controllers/scheduling.ts";
 import { type AppBehaviour, Kubelet, STEADY_SINCE } from "../kubelet/kubelet.ts";
 import { EventLog } from "../model/event-log.ts";
@@ -56,6 +61,8 @@ export interface WorldConfig {
   readonly percentageOfNodesToScore?: number;
   /** MaxUnavailableStatefulSet feature gate (on by default as in v1.35); false: legacy updates. */
   readonly maxUnavailableStatefulSet?: boolean;
+  /** Node lifecycle controller settings (monitor period, grace, eviction rates). */
+  readonly nodeLifecycle?: NodeLifecycleOptions;
   /** Check cluster invariants after every event (default: on under the test runner). */
   readonly checkInvariants?: boolean;
 }
@@ -77,6 +84,11 @@ export class World {
   readonly replicaSets: ReplicaSetController;
   readonly deployments: DeploymentController;
   readonly statefulSets: StatefulSetController;
+  readonly nodeLifecycle: NodeLifecycleController;
+  readonly taintEviction: TaintEvictionController;
+  readonly podGC: PodGCController;
+  /** PodDisruptionBudget status and the eviction API. */
+  readonly disruption: DisruptionController;
   readonly #uids;
   #bootstrapping = false;
 
@@ -112,9 +124,18 @@ export class World {
     this.replicaSets = new ReplicaSetController(this.ctx);
     this.deployments = new DeploymentController(this.ctx);
     this.statefulSets = new StatefulSetController(this.ctx, { maxUnavailableStatefulSet: config.maxUnavailableStatefulSet });
+    this.nodeLifecycle = new NodeLifecycleController(this.ctx, config.nodeLifecycle);
+    this.taintEviction = new TaintEvictionController(this.ctx);
+    this.podGC = new PodGCController(this.ctx);
+    this.disruption = new DisruptionController(this.ctx);
     if (config.checkInvariants ?? process.env.KUBESIM_TEST === "1") {
       this.sim.afterEvent = new ClusterInvariants(this.store).afterEvent;
     }
+  }
+
+  /** What faults act through. */
+  faultContext(): FaultContext {
+    return { sim: this.sim, store: this.store, streams: this.streams, events: this.events, kubelet: this.kubelet, eviction: this.disruption };
   }
 
   /** The selector of the controller that owns a pod (for default topology spreading). */

@@ -20,8 +20,8 @@ const pdb = (spec: Record<string, unknown>): Manifest => ({ kind: "PodDisruption
 
 function drainWorld(options: TestWorldOptions = {}) {
   const w = testWorld({ nodes: nodes(3), ...options });
-  new NodeLifecycleController(w.ctx);
-  const disruption = new DisruptionController(w.ctx);
+  w.nodeLifecycle;
+  const disruption = w.disruption;
   const faults: FaultContext = { sim: w.sim, store: w.store, streams: w.streams, events: w.events, kubelet: w.kubelet, eviction: disruption };
   return { w, disruption, faults };
 }

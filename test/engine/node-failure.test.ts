@@ -27,9 +27,9 @@ const t = suite("Node failure end to end: heartbeats, Unknown, taints, eviction,
 
 function failureWorld(options: TestWorldOptions = {}) {
   const w = testWorld({ nodes: nodes(3), ...options });
-  const lifecycle = new NodeLifecycleController(w.ctx);
-  const taints = new TaintEvictionController(w.ctx);
-  const disruption = new DisruptionController(w.ctx);
+  const lifecycle = w.nodeLifecycle;
+  const taints = w.taintEviction;
+  const disruption = w.disruption;
   const faults: FaultContext = { sim: w.sim, store: w.store, streams: w.streams, events: w.events, kubelet: w.kubelet, eviction: disruption };
   return { w, lifecycle, taints, faults };
 }
@@ -235,7 +235,7 @@ t("network partition: pods keep running but NotReady; evicted ones terminate gra
 
 t("StatefulSet: the evicted pod stays Terminating and is not replaced until the out-of-service taint lets pod GC remove it", () => {
   const { w, faults } = failureWorld();
-  new PodGCController(w.ctx);
+  w.podGC;
   const db: Manifest = {
     kind: "StatefulSet",
     metadata: { name: "db" },

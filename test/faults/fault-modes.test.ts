@@ -25,7 +25,7 @@ const cluster: NodeSpec[] = [
 function faultWorld(seed?: string): { w: World; ctx: FaultContext } {
   const w = testWorld({ nodes: cluster });
   const streams = seed === undefined ? w.streams : new RandomStreams(seed, 0);
-  const ctx: FaultContext = { sim: w.sim, store: w.store, streams, events: w.events, kubelet: w.kubelet, eviction: new DisruptionController(w.ctx) };
+  const ctx: FaultContext = { sim: w.sim, store: w.store, streams, events: w.events, kubelet: w.kubelet, eviction: w.disruption };
   return { w, ctx };
 }
 

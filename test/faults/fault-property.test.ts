@@ -58,10 +58,10 @@ const faultArb = fc
 
 function runTimeline(faults: { at: number; options: FaultOptions }[]): string[] {
   const w = testWorld({ nodes: cluster });
-  new NodeLifecycleController(w.ctx);
-  new TaintEvictionController(w.ctx);
-  new PodGCController(w.ctx);
-  const disruption = new DisruptionController(w.ctx);
+  w.nodeLifecycle;
+  w.taintEviction;
+  w.podGC;
+  const disruption = w.disruption;
   const violations: string[] = [];
   const boundTo = new Map<string, string>();
   // Checked on every change of the store, where every binding and every resource count changes.

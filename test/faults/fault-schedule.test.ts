@@ -14,7 +14,7 @@ const t = suite("Fault timeline: at, every (renewal / Poisson), nested recoverie
 function faultWorld(): { w: World; ctx: FaultContext } {
   const w = testWorld({ nodes: nodes(4) });
   w.bootstrap([]);
-  return { w, ctx: { sim: w.sim, store: w.store, streams: w.streams, events: w.events, kubelet: w.kubelet, eviction: new DisruptionController(w.ctx) } };
+  return { w, ctx: { sim: w.sim, store: w.store, streams: w.streams, events: w.events, kubelet: w.kubelet, eviction: w.disruption } };
 }
 
 const at = (s: number, options: FaultOptions, name: string): ScheduledFault => ({ at: seconds(s), fault: new Fault(options, name) });
