@@ -10,7 +10,8 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { statisticsTables, summaryAsWritten } from "../report/build-report.ts";
+import { statisticsTables, summaryAsWritten, timeseriesAsWritten } from "../report/build-report.ts";
+import { renderReportHtml } from "../report/html.ts";
 import type { CheckSpec } from "../report/checks.ts";
 import {
   CHECKS_COLUMNS,
@@ -122,14 +123,29 @@ export async function mergeReports(dirs: readonly string[], out: string, force: 
       wall_ms: infos.reduce((s, i) => s + i.wall_ms, 0),
       events_processed: infos.reduce((s, i) => s + i.events_processed, 0),
     };
+    const timeseriesCsv = rewrite(TIMESERIES_COLUMNS, gather("timeseries.csv", TIMESERIES_COLUMNS));
     const files = new Map<string, string>([
       ["summary.csv", summaryCsv],
       ["comparison.csv", toCsv(COMPARISON_COLUMNS, comparison)],
-      ["timeseries.csv", rewrite(TIMESERIES_COLUMNS, gather("timeseries.csv", TIMESERIES_COLUMNS))],
+      ["timeseries.csv", timeseriesCsv],
       ["events.csv", rewrite(EVENTS_COLUMNS, gather("events.csv", EVENTS_COLUMNS))],
       ["checks.csv", toCsv(CHECKS_COLUMNS, checks)],
       ["run.json", runJson(info)],
     ]);
+    files.set(
+      "report.html",
+      renderReportHtml({
+        scenario: first.scenario,
+        description: first.description ?? "",
+        seed: first.seed,
+        replications: first.replications,
+        strategies,
+        comparison,
+        timeseries: timeseriesAsWritten(timeseriesCsv),
+        checks,
+        generatedBy: `kubesim ${first.kubesim}`,
+      }),
+    );
     await writeReportDirectory(out, files, { force });
     io.stderr(`merged ${dirs.length} shards into ${out}\n`);
     return EXIT.ok;

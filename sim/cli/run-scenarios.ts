@@ -15,6 +15,7 @@ import { DEFAULT_BIN, effectiveScenarios, planUnits, type RunSettings, runUnit }
 import { buildTables, csvFiles } from "../report/build-report.ts";
 import { allPassed, compareToBaseline, formatBaselineTable, formatCheckLines, noRegressions, parseComparisonCsv } from "../report/checks.ts";
 import { formatSummaryTable } from "../report/summary-table.ts";
+import { renderReportHtml } from "../report/html.ts";
 import { ReportExistsError, ReportWriteError, writeReportDirectory } from "../report/atomic-dir.ts";
 import { formatDiagnostic, formatWarning } from "../scenario/diagnostics.ts";
 import { findBundledScenario, loadScenarioSync } from "../scenario/load.ts";
@@ -237,6 +238,20 @@ async function runOne(run: Loaded, options: RunOptions, io: Io, deadline: number
   const strategies = scenario.spec.strategies.map((s) => s.name).filter((s) => settings.strategies.length === 0 || settings.strategies.includes(s));
   const tables = buildTables({ scenario: name, strategies, results, checks: scenario.spec.checks });
   const files = csvFiles(tables);
+  files.set(
+    "report.html",
+    renderReportHtml({
+      scenario: name,
+      description: scenario.metadata.description,
+      seed: settings.seed,
+      replications: settings.replications,
+      strategies,
+      comparison: tables.comparison,
+      timeseries: tables.timeseries,
+      checks: tables.checks,
+      generatedBy: `kubesim ${readPackageVersion()}`,
+    }),
+  );
   const eventsProcessed = results.reduce((sum, r) => sum + r.eventsProcessed, 0);
   files.set(
     "run.json",

@@ -20,6 +20,8 @@ import { applyObjectPatch } from "../scenario/strategy.ts";
 import type { App, EffectiveScenario, ObjectRef, ScenarioEvent } from "../scenario/types.ts";
 import type { NodeSpec } from "./world.ts";
 import { World } from "./world.ts";
+import { scheduleFaults } from "../faults/inject.ts";
+import { Fault } from "../faults/options.ts";
 import { type WorkloadSample, WorkloadMetrics } from "./workload-metrics.ts";
 
 export interface ReplicationOptions {
@@ -112,6 +114,10 @@ export function runReplication(effective: EffectiveScenario, options: Replicatio
     },
     appFor,
     recordEvents: options.recordEvents,
+    nodeLifecycle: {
+      nodeMonitorPeriod: effective.timing.nodeMonitorPeriod.sample(settings),
+      nodeMonitorGracePeriod: effective.timing.nodeMonitorGracePeriod.sample(settings),
+    },
   });
   const duration = spec.duration;
   const metrics = new WorkloadMetrics(world.sim, world.store, options.bin, duration);
@@ -181,12 +187,16 @@ export function runReplication(effective: EffectiveScenario, options: Replicatio
         scenarioEvent("Apply", event.apply.manifests.map((m) => m.ref).join(", "));
         return;
       case "fault":
-        scenarioEvent("Fault", `${event.fault.action} (${event.fault.mode}) not simulated yet`);
-        return;
+        return; // scheduled by scheduleFaults below, with their own streams
     }
   };
 
+  scheduleFaults(
+    world.faultContext(),
+    effective.events.flatMap((e) => (e.action === "fault" ? [{ at: e.at, every: e.every, fault: faultOf(e) }] : [])),
+  );
   for (const event of effective.events) {
+    if (event.action === "fault") continue;
     if (event.at !== undefined) {
       if (event.at <= duration) world.sim.at(event.at, () => play(event), 0, Priority.Urgent);
     } else {
@@ -222,6 +232,15 @@ export function runReplication(effective: EffectiveScenario, options: Replicatio
     samples: metrics.samples,
     events: world.events.events,
   };
+}
+
+/** The validated fault of a timeline entry; its name (`events[3]`) names its random streams. */
+export function faultOf(event: Extract<ScenarioEvent, { action: "fault" }>): Fault {
+  const f = event.fault;
+  return new Fault(
+    { action: f.action, mode: f.mode, value: f.value, selector: f.selector, duration: f.duration, gracePeriod: f.gracePeriod },
+    `events[${event.index}]`,
+  );
 }
 
 /** Deletes a workload with background cascading: the object goes, its pods terminate gracefully. */

@@ -6,6 +6,7 @@
  */
 import type { ReplicationResult } from "../engine/replication.ts";
 import {
+  type Column,
   CHECKS_COLUMNS,
   type CheckRow,
   COMPARISON_COLUMNS,
@@ -62,20 +63,30 @@ export function summaryRow(scenario: string, r: ReplicationResult & { wallMs: nu
   };
 }
 
+/** A report table read back as typed rows: text as text, every other kind as a number or null. */
+function rowsAsWritten<R>(columns: readonly Column[], csv: string, source: string): R[] {
+  return parseReportCsv(columns, csv, source).map((row, i) => {
+    const out: Record<string, unknown> = {};
+    for (const c of columns) {
+      const text = row[c.name];
+      out[c.name] = c.kind === "text" ? text : parseNumberCell(text, `${source}:${i + 2}:${c.name}`);
+    }
+    return out as R;
+  });
+}
+
 /**
  * Summary rows as summary.csv holds them (numbers rounded as written): comparison.csv and the
  * checks are computed from these, so a report merged from shards' CSV files computes exactly
  * the same statistics as an unsharded run.
  */
 export function summaryAsWritten(csv: string, source = "summary.csv"): SummaryRow[] {
-  return parseReportCsv(SUMMARY_COLUMNS, csv, source).map((row, i) => {
-    const out: Record<string, unknown> = {};
-    for (const c of SUMMARY_COLUMNS) {
-      const text = row[c.name];
-      out[c.name] = c.kind === "text" ? text : parseNumberCell(text, `${source}:${i + 2}:${c.name}`);
-    }
-    return out as SummaryRow;
-  });
+  return rowsAsWritten<SummaryRow>(SUMMARY_COLUMNS, csv, source);
+}
+
+/** Timeseries rows read back from timeseries.csv (for a merged report's page). */
+export function timeseriesAsWritten(csv: string, source = "timeseries.csv"): TimeseriesRow[] {
+  return rowsAsWritten<TimeseriesRow>(TIMESERIES_COLUMNS, csv, source);
 }
 
 /** comparison.csv and checks.csv rows from summary rows (as written). */
