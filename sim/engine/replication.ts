@@ -22,7 +22,9 @@ import type { NodeSpec } from "./world.ts";
 import { World } from "./world.ts";
 import { scheduleFaults } from "../faults/inject.ts";
 import { Fault } from "../faults/options.ts";
-import { type WorkloadSample, WorkloadMetrics } from "./workload-metrics.ts";
+import { type WorkloadSample, WorkloadMetrics, workloadKey } from "./workload-metrics.ts";
+import type { ServiceTrafficResult } from "../network/traffic.ts";
+import { mapSelectorMatches } from "../model/workloads.ts";
 
 export interface ReplicationOptions {
   readonly seed: string;
@@ -58,8 +60,8 @@ export interface ReplicationResult {
   readonly podsDeleted: number;
   readonly eventsProcessed: number;
   readonly samples: readonly WorkloadSample[];
-  /** Per-bin request and endpoint figures of the first traffic Service; absent without traffic. */
-  readonly bins?: ReadonlyMap<Time, BinStats>;
+  /** Per workload (`deployment/web`), per bin end time: request and endpoint figures of its Service. */
+  readonly bins?: ReadonlyMap<string, ReadonlyMap<Time, BinStats>>;
   readonly events: readonly LoggedEvent[];
 }
 
@@ -114,6 +116,12 @@ export function runReplication(effective: EffectiveScenario, options: Replicatio
     },
     appFor,
     recordEvents: options.recordEvents,
+    network: {
+      endpointSliceLatency: effective.timing.endpointSliceLatency,
+      kubeProxySync: effective.timing.kubeProxySync,
+      traffic: effective.traffic,
+      bin: options.bin,
+    },
     nodeLifecycle: {
       nodeMonitorPeriod: effective.timing.nodeMonitorPeriod.sample(settings),
       nodeMonitorGracePeriod: effective.timing.nodeMonitorGracePeriod.sample(settings),
@@ -130,7 +138,10 @@ export function runReplication(effective: EffectiveScenario, options: Replicatio
     return object;
   });
   if (spec.start === "steady") world.bootstrap(initial);
-  else for (const m of initial) world.create(m);
+  else {
+    world.startNetwork();
+    for (const m of initial) world.create(m);
+  }
 
   const scenarioEvent = (reason: string, message: string) => world.events.record("Scenario", effective.scenario.metadata.name, reason, message);
 
@@ -214,15 +225,17 @@ export function runReplication(effective: EffectiveScenario, options: Replicatio
 
   world.run(duration, options.maxEvents);
   const rollout = metrics.result();
+  const traffic = world.network?.results(duration) ?? [];
+  const first = traffic[0];
   return {
     strategy: effective.strategy.name,
     replication: options.replication,
     seed: options.seed,
     durationSeconds: duration / MICROS_PER_SECOND,
-    requests: { total: 0, ok: 0, failed: 0, timeout: 0 },
-    availability: null,
-    reachability: null,
-    unreachableSeconds: 0,
+    requests: first ? { total: first.requestsTotal, ok: first.ok, failed: first.failed, timeout: first.timeout } : { total: 0, ok: 0, failed: 0, timeout: 0 },
+    availability: first?.availability ?? null,
+    reachability: first?.reachability ?? null,
+    unreachableSeconds: first?.unreachableSeconds ?? 0,
     rolloutDurationSeconds: rollout.rolloutDurationSeconds,
     minAvailableReplicas: rollout.minAvailableReplicas,
     maxSurgePods: rollout.maxSurgePods,
@@ -230,8 +243,45 @@ export function runReplication(effective: EffectiveScenario, options: Replicatio
     podsDeleted: metrics.podsDeleted,
     eventsProcessed: world.sim.eventsProcessed,
     samples: metrics.samples,
+    bins: workloadBins(world, effective, traffic, options.bin),
     events: world.events.events,
   };
+}
+
+/**
+ * Per workload, the request and endpoint figures of the first traffic Service that selects its
+ * pods, keyed by bin end time (the timeseries' time_s). Workloads behind no traffic Service get
+ * none (empty endpoint columns, zero requests).
+ */
+function workloadBins(
+  world: World,
+  effective: EffectiveScenario,
+  traffic: readonly ServiceTrafficResult[],
+  bin: Time,
+): Map<string, Map<Time, BinStats>> {
+  const out = new Map<string, Map<Time, BinStats>>();
+  const workloads = [...world.store.deployments.values(), ...world.store.statefulSets.values()];
+  for (const w of workloads) {
+    const labels = w.spec.template.metadata?.labels ?? {};
+    const index = effective.traffic.findIndex((t) => {
+      const svc = world.store.services.get(t.service.split(".").at(-1) ?? t.service) ?? world.store.services.get(t.service);
+      return svc?.selector != null && Object.keys(svc.selector).length > 0 && mapSelectorMatches(svc.selector, labels);
+    });
+    const result = index < 0 ? undefined : traffic[index];
+    if (result === undefined) continue;
+    const bins = new Map<Time, BinStats>();
+    for (const b of result.bins) {
+      bins.set(b.start + bin, {
+        endpointsReady: b.endpointsReady,
+        endpointsProgrammedMin: b.endpointsProgrammedMin,
+        ok: b.requestsOk,
+        failed: b.requestsFailed,
+        timeout: b.requestsTimeout,
+      });
+    }
+    out.set(workloadKey(w), bins);
+  }
+  return out;
 }
 
 /** The validated fault of a timeline entry; its name (`events[3]`) names its random streams. */

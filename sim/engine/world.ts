@@ -22,6 +22,7 @@ import { NodeLifecycleController, type NodeLifecycleOptions } from "../controlle
 import { PodGCController } from "../controllers/pod-gc.ts";
 import { TaintEvictionController } from "../controllers/taint-eviction.ts";
 import type { FaultContext } from "../faults/inject.ts";
+import { NetworkModel, type NetworkOptions } from "../network/traffic.ts";
 import { SchedulingController } from "../controllers/scheduling.ts";
 import { type AppBehaviour, Kubelet, STEADY_SINCE } from "../kubelet/kubelet.ts";
 import { EventLog } from "../model/event-log.ts";
@@ -63,6 +64,8 @@ export interface WorldConfig {
   readonly maxUnavailableStatefulSet?: boolean;
   /** Node lifecycle controller settings (monitor period, grace, eviction rates). */
   readonly nodeLifecycle?: NodeLifecycleOptions;
+  /** Services, kube-proxy, DNS and traffic; absent: no network model (controller-only tests). */
+  readonly network?: NetworkOptions;
   /** Check cluster invariants after every event (default: on under the test runner). */
   readonly checkInvariants?: boolean;
 }
@@ -89,6 +92,9 @@ export class World {
   readonly podGC: PodGCController;
   /** PodDisruptionBudget status and the eviction API. */
   readonly disruption: DisruptionController;
+  /** The network model, once started (see `startNetwork`). */
+  network: NetworkModel | null = null;
+  readonly #networkOptions: NetworkOptions | undefined;
   readonly #uids;
   #bootstrapping = false;
 
@@ -128,6 +134,7 @@ export class World {
     this.taintEviction = new TaintEvictionController(this.ctx);
     this.podGC = new PodGCController(this.ctx);
     this.disruption = new DisruptionController(this.ctx);
+    this.#networkOptions = config.network;
     if (config.checkInvariants ?? process.env.KUBESIM_TEST === "1") {
       this.sim.afterEvent = new ClusterInvariants(this.store).afterEvent;
     }
@@ -214,8 +221,18 @@ export class World {
   }
 
   /**
+   * Starts the network model: it adopts the Services and pods that exist as long settled (every
+   * node's kube-proxy programmed), so start it after a steady bootstrap or before anything is
+   * created in an empty start.
+   */
+  startNetwork(): NetworkModel | null {
+    if (this.#networkOptions !== undefined && this.network === null) this.network = new NetworkModel(this.ctx, this.#networkOptions);
+    return this.network;
+  }
+
+  /**
    * Steady start: creates the objects and runs the instant t = 0 with pods adopted as running
-   * and Ready since long ago; the event log is off meanwhile.
+   * and Ready since long ago, endpoints programmed on every node; the event log is off meanwhile.
    */
   bootstrap(manifests: readonly Manifest[]): void {
     const recording = this.events.enabled;
@@ -224,6 +241,7 @@ export class World {
     for (const m of manifests) this.create(m);
     this.sim.run({ until: 0 });
     this.#bootstrapping = false;
+    this.startNetwork()?.settle();
     this.events.enabled = recording;
   }
 

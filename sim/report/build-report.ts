@@ -102,7 +102,7 @@ export function buildTables(input: ReportInput): ReportTables {
   const events: EventRow[] = [];
   for (const r of input.results) {
     for (const s of r.samples) {
-      const bin = r.bins?.get(s.time);
+      const bin = r.bins?.get(s.workload)?.get(s.time);
       timeseries.push({
         scenario: input.scenario,
         strategy: r.strategy,

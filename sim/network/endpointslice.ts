@@ -1,0 +1,435 @@
+/**
+ * The EndpointSlice controller: for every Service with a selector, the endpoints of the pods it
+ * selects, grouped into slices of at most 100, kept as plain data here (a Map by Service)
+ * rather than as store objects, because only the network model reads them.
+ *
+ * Upstream: pkg/controller/endpointslice/endpointslice_controller.go (`syncService`: a Service
+ * without a selector gets no slices from this controller), staging/src/k8s.io/endpointslice:
+ * utils.go `podToEndpoint` (conditions), util/controller_utils.go `ShouldPodBeInEndpoints`
+ * (which pods), reconciler.go `reconcileByPortMapping` and `finalize` (how endpoints are placed).
+ *
+ * Timing: a pod or Service change schedules the Service's update `endpointSliceLatency` later;
+ * further changes before that update coalesce into it (the controller reads the pods when it
+ * runs, like a workqueue key that is already queued). An update that changes nothing is not
+ * written. `lastChangeTriggerTime` is the time of the first change the update covers (upstream
+ * derives it from pod timestamps, which have whole-second precision; here it is exact).
+ *
+ * Events (SPEC §4, kind EndpointSlice, name = Service): EndpointReady when an endpoint appears
+ * ready or becomes ready, EndpointNotReady when it appears not ready or stops being ready,
+ * EndpointRemoved when it goes.
+ *
+ * Leaves out: ports and port mappings (one mapping per Service), address types other than one
+ * IP family, topology hints and trafficDistribution, the legacy Endpoints controller, the
+ * ≥ 1 s requeue after slice-only changes (slices are changed by nobody else), API errors.
+ */
+import type { Distribution } from "../core/distributions.ts";
+import type { RandomStream } from "../core/rng.ts";
+import { Priority } from "../core/simulation.ts";
+import type { Time } from "../core/time.ts";
+import { type ControllerContext, randomSuffix } from "../controllers/context.ts";
+import type { Pod } from "../model/objects.ts";
+import type { Change } from "../model/store.ts";
+import { mapSelectorMatches, type Service } from "../model/workloads.ts";
+
+/** discovery/v1 EndpointConditions. */
+export interface EndpointConditions {
+  /** serving && !terminating, or always with publishNotReadyAddresses. */
+  readonly ready: boolean;
+  /** The pod is Ready. */
+  readonly serving: boolean;
+  /** The pod has a deletionTimestamp. */
+  readonly terminating: boolean;
+}
+
+export interface Endpoint {
+  readonly podUid: string;
+  readonly podName: string;
+  readonly ip: string;
+  readonly nodeName: string | null;
+  /** Set when the pod's hostname is set and its subdomain names this Service (per-pod DNS). */
+  readonly hostname: string | null;
+  readonly conditions: EndpointConditions;
+}
+
+export interface EndpointSlice {
+  readonly name: string;
+  readonly endpoints: readonly Endpoint[];
+}
+
+/** The slices of one Service. */
+export interface ServiceSlices {
+  readonly service: string;
+  readonly namespace: string;
+  readonly slices: readonly EndpointSlice[];
+  /** The controller-wide generation of the last update (orders updates across Services). */
+  readonly generation: number;
+  /** endpoints.kubernetes.io/last-change-trigger-time of the last update. */
+  readonly lastChangeTriggerTime: Time | null;
+  /** When the last update was written. */
+  readonly updatedAt: Time;
+}
+
+/** Called after a Service's slices changed; `settled` for the instant adoption of a steady start. */
+export type SlicesListener = (slices: ServiceSlices, settled: boolean) => void;
+
+export interface EndpointSliceOptions {
+  /** Pod or Service change → slices updated (`timing.endpointSliceLatency`). */
+  readonly endpointSliceLatency: Distribution;
+  /** --max-endpoints-per-slice, default 100. */
+  readonly maxEndpointsPerSlice?: number;
+}
+
+export const DEFAULT_MAX_ENDPOINTS_PER_SLICE = 100;
+
+/** `ShouldPodBeInEndpoints(pod, includeTerminating=true)`: has an IP and is not terminal. */
+export function shouldPodBeInEndpoints(pod: Pod): boolean {
+  return pod.ip !== null && pod.phase !== "Succeeded" && pod.phase !== "Failed";
+}
+
+/** `podToEndpoint`: ready = publishNotReadyAddresses || (serving && !terminating). */
+export function podToEndpoint(pod: Pod, service: Service): Endpoint {
+  const serving = pod.ready;
+  const terminating = pod.deletionTimestamp !== null;
+  const ready = service.publishNotReadyAddresses || (serving && !terminating);
+  // endpointutil.ShouldSetHostname: hostname set and subdomain = Service name, same namespace.
+  const hostname = pod.spec.hostname !== null && pod.spec.hostname !== "" && pod.spec.subdomain === service.name ? pod.spec.hostname : null;
+  return { podUid: pod.uid, podName: pod.name, ip: pod.ip!, nodeName: pod.nodeName, hostname, conditions: { ready, serving, terminating } };
+}
+
+/** Whether a Service selects this pod (a Service without a selector, or an empty one, selects none). */
+export function serviceSelects(service: Service, pod: Pod): boolean {
+  if (service.selector === null || Object.keys(service.selector).length === 0) return false;
+  return service.namespace === pod.namespace && mapSelectorMatches(service.selector, pod.labels);
+}
+
+/** EndpointSet identity (util/endpointset.go hashEndpoint: addresses, hostname, target name). */
+function endpointKey(e: Endpoint): string {
+  return `${e.podName}\u0000${e.ip}\u0000${e.hostname ?? ""}`;
+}
+
+function sameEndpoint(a: Endpoint, b: Endpoint): boolean {
+  return (
+    a.podUid === b.podUid &&
+    a.nodeName === b.nodeName &&
+    a.conditions.ready === b.conditions.ready &&
+    a.conditions.serving === b.conditions.serving &&
+    a.conditions.terminating === b.conditions.terminating
+  );
+}
+
+interface ServiceState {
+  slices: ServiceSlices;
+  /** Endpoints by pod uid, as currently written. */
+  byPod: Map<string, Endpoint>;
+  /** Uids of the pods the selector matches now (kept from watch events; no scans per update). */
+  readonly members: Set<string>;
+  /** The scheduled update, or -1. */
+  pending: number;
+  /** The first change the pending update covers. */
+  pendingSince: Time;
+  /** This Service's slot in the handler-argument table. */
+  readonly slot: number;
+}
+
+export class EndpointSliceController {
+  readonly #ctx: ControllerContext;
+  readonly #latency: Distribution;
+  readonly #latencyStream: RandomStream;
+  readonly #names: RandomStream;
+  readonly #max: number;
+  readonly #state = new Map<string, ServiceState>();
+  readonly #listeners: SlicesListener[] = [];
+  #generation = 0;
+  /** Service name by slot: the scheduled update's argument. */
+  readonly #slots: string[] = [];
+  readonly #onUpdate = (slot: number) => this.#update(this.#slots[slot]);
+
+  constructor(ctx: ControllerContext, options: EndpointSliceOptions) {
+    this.#ctx = ctx;
+    this.#latency = options.endpointSliceLatency;
+    this.#max = options.maxEndpointsPerSlice ?? DEFAULT_MAX_ENDPOINTS_PER_SLICE;
+    if (!(Number.isInteger(this.#max) && this.#max >= 1)) throw new RangeError(`maxEndpointsPerSlice must be a positive integer, got ${this.#max}`);
+    this.#latencyStream = ctx.streams.stream("endpointslice", "latency");
+    this.#names = ctx.streams.stream("endpointslice", "names");
+    ctx.store.watch((change) => this.#observe(change));
+    this.settle();
+  }
+
+  /** The controller-wide generation: incremented by every written update. */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /** The slices by Service name (Services with a selector only). */
+  get slices(): ReadonlyMap<string, ServiceSlices> {
+    const out = new Map<string, ServiceSlices>();
+    for (const [name, s] of this.#state) out.set(name, s.slices);
+    return out;
+  }
+
+  /** The slices of one Service, or undefined when it has none. */
+  slicesOf(service: string): ServiceSlices | undefined {
+    return this.#state.get(service)?.slices;
+  }
+
+  /** Every endpoint of a Service, in slice order. */
+  endpoints(service: string): Endpoint[] {
+    const s = this.#state.get(service);
+    if (s === undefined) return [];
+    return s.slices.slices.flatMap((slice) => slice.endpoints);
+  }
+
+  /** How many endpoints of the Service have ready = true. */
+  readyCount(service: string): number {
+    let n = 0;
+    for (const e of this.endpoints(service)) if (e.conditions.ready) n++;
+    return n;
+  }
+
+  /** Whether an update of the Service is scheduled. */
+  isPending(service: string): boolean {
+    return (this.#state.get(service)?.pending ?? -1) !== -1;
+  }
+
+  onChange(listener: SlicesListener): void {
+    this.#listeners.push(listener);
+  }
+
+  /**
+   * Writes every Service's slices for the current state at once, without events, and drops
+   * pending updates: a steady start, where the slices have long been up to date.
+   */
+  settle(): void {
+    for (const s of this.#state.values()) this.#cancel(s);
+    for (const name of [...this.#state.keys()]) {
+      const service = this.#ctx.store.services.get(name);
+      if (service === undefined || service.selector === null) this.#remove(name, true);
+    }
+    for (const service of this.#ctx.store.services.values()) {
+      if (service.selector === null) continue;
+      this.#rescan(this.#ensure(service), service);
+      this.#reconcile(service, this.#ctx.sim.now, true);
+    }
+  }
+
+  #observe(change: Change): void {
+    if (change.kind === "Pod") {
+      const pod = change.object;
+      for (const [name, state] of this.#state) {
+        const service = this.#ctx.store.services.get(name);
+        if (service === undefined) continue;
+        const present = state.byPod.get(pod.uid);
+        if (change.type === "deleted") {
+          state.members.delete(pod.uid);
+          if (present !== undefined) this.#enqueue(state);
+          continue;
+        }
+        const selected = serviceSelects(service, pod);
+        if (selected) state.members.add(pod.uid);
+        else state.members.delete(pod.uid);
+        const wanted = selected && shouldPodBeInEndpoints(pod) ? podToEndpoint(pod, service) : undefined;
+        if (wanted === undefined && present === undefined) continue;
+        if (wanted !== undefined && present !== undefined && endpointKey(wanted) === endpointKey(present) && sameEndpoint(wanted, present)) continue;
+        this.#enqueue(state);
+      }
+    } else if (change.kind === "Service") {
+      const service = change.object as Service;
+      if (change.type === "deleted" || service.selector === null) {
+        if (this.#state.has(service.name)) this.#remove(service.name, false);
+        return;
+      }
+      const state = this.#ensure(service);
+      this.#rescan(state, service);
+      this.#enqueue(state);
+    }
+  }
+
+  #ensure(service: Service): ServiceState {
+    let state = this.#state.get(service.name);
+    if (state === undefined) {
+      let slot = this.#slots.indexOf(service.name);
+      if (slot < 0) {
+        slot = this.#slots.length;
+        this.#slots.push(service.name);
+      }
+      state = {
+        slices: emptySlices(service.name, service.namespace, this.#generation, this.#ctx.sim.now),
+        byPod: new Map(),
+        members: new Set(),
+        pending: -1,
+        pendingSince: 0,
+        slot,
+      };
+      this.#state.set(service.name, state);
+    }
+    return state;
+  }
+
+  /** Lists the pods the selector matches (a new or changed Service). */
+  #rescan(state: ServiceState, service: Service): void {
+    state.members.clear();
+    for (const pod of this.#ctx.store.pods.values()) if (serviceSelects(service, pod)) state.members.add(pod.uid);
+  }
+
+  #enqueue(state: ServiceState): void {
+    if (state.pending !== -1) return;
+    state.pendingSince = this.#ctx.sim.now;
+    state.pending = this.#ctx.sim.after(this.#latency.sample(this.#latencyStream), this.#onUpdate, state.slot, Priority.Normal);
+  }
+
+  #cancel(state: ServiceState): void {
+    if (state.pending !== -1) this.#ctx.sim.cancel(state.pending);
+    state.pending = -1;
+  }
+
+  #update(name: string): void {
+    const state = this.#state.get(name);
+    if (state === undefined) return;
+    state.pending = -1;
+    const service = this.#ctx.store.services.get(name);
+    if (service === undefined || service.selector === null) return;
+    this.#reconcile(service, state.pendingSince, false);
+  }
+
+  #remove(name: string, quiet: boolean): void {
+    const state = this.#state.get(name)!;
+    this.#cancel(state);
+    if (!quiet) {
+      for (const e of state.byPod.values()) this.#ctx.events.record("EndpointSlice", name, "EndpointRemoved", `${e.podName} (${e.ip}) removed: Service deleted`);
+    }
+    this.#state.delete(name);
+    this.#generation++;
+    const slices = emptySlices(name, state.slices.namespace, this.#generation, this.#ctx.sim.now);
+    for (const listener of this.#listeners) listener(slices, quiet);
+  }
+
+  /** One reconcile of one Service: desired endpoints, placement, one write, events. */
+  #reconcile(service: Service, trigger: Time, quiet: boolean): void {
+    const now = this.#ctx.sim.now;
+    const state = this.#ensure(service);
+    const desired = new Map<string, Endpoint>();
+    for (const uid of state.members) {
+      const pod = this.#ctx.store.pods.get(uid);
+      if (pod === undefined || !shouldPodBeInEndpoints(pod)) continue;
+      const e = podToEndpoint(pod, service);
+      desired.set(endpointKey(e), e);
+    }
+    const placed = placeEndpoints(state.slices.slices, desired, this.#max, () => `${service.name}-${randomSuffix(this.#names)}`);
+    if (placed === null) return; // nothing to write
+    const before = state.byPod;
+    const after = new Map<string, Endpoint>();
+    for (const slice of placed) for (const e of slice.endpoints) after.set(e.podUid, e);
+    this.#generation++;
+    state.slices = { service: service.name, namespace: service.namespace, slices: placed, generation: this.#generation, lastChangeTriggerTime: trigger, updatedAt: now };
+    state.byPod = after;
+    if (!quiet) this.#recordEvents(service.name, before, after);
+    for (const listener of this.#listeners) listener(state.slices, quiet);
+  }
+
+  #recordEvents(name: string, before: ReadonlyMap<string, Endpoint>, after: ReadonlyMap<string, Endpoint>): void {
+    const log = this.#ctx.events;
+    for (const [uid, old] of before) {
+      const now = after.get(uid);
+      if (now === undefined || now.ip !== old.ip) log.record("EndpointSlice", name, "EndpointRemoved", `${old.podName} (${old.ip}) removed`);
+    }
+    for (const [uid, e] of after) {
+      const old = before.get(uid);
+      const fresh = old === undefined || old.ip !== e.ip;
+      if (!fresh && old.conditions.ready === e.conditions.ready) continue;
+      if (e.conditions.ready) log.record("EndpointSlice", name, "EndpointReady", `${e.podName} (${e.ip}) is ready`);
+      else log.record("EndpointSlice", name, "EndpointNotReady", `${e.podName} (${e.ip}) is not ready (${describe(e.conditions)})`);
+    }
+  }
+}
+
+function describe(c: EndpointConditions): string {
+  return `serving=${c.serving}, terminating=${c.terminating}`;
+}
+
+function emptySlices(service: string, namespace: string, generation: number, now: Time): ServiceSlices {
+  return { service, namespace, slices: [], generation, lastChangeTriggerTime: null, updatedAt: now };
+}
+
+/**
+ * reconciler.go `reconcileByPortMapping` + `finalize` for one port mapping: returns the new
+ * slices, or null when nothing changes.
+ *  1. Existing slices keep the desired endpoints they hold (updated in place); a slice that
+ *     lost all its endpoints is deleted.
+ *  2. Remaining new endpoints fill the slices already being updated, fullest first.
+ *  3. Then, when fewer than a slice's worth remain, the unchanged slice that would be left
+ *     closest to full takes them (`getSliceToFill`); otherwise new slices are created.
+ *  finalize: a slice to create reuses the name of a slice to delete (an update instead).
+ * A Service without endpoints keeps one empty placeholder slice.
+ * Go iterates sets in random order; here every choice follows slice order, then pod order.
+ */
+export function placeEndpoints(
+  existing: readonly EndpointSlice[],
+  desiredIn: ReadonlyMap<string, Endpoint>,
+  max: number,
+  newName: () => string,
+): EndpointSlice[] | null {
+  const desired = new Map(desiredIn);
+  const kept: { name: string; endpoints: Endpoint[]; state: "unchanged" | "update" | "delete" }[] = [];
+  for (const slice of existing) {
+    const endpoints: Endpoint[] = [];
+    let updated = false;
+    for (const e of slice.endpoints) {
+      const key = endpointKey(e);
+      const got = desired.get(key);
+      if (got === undefined) continue;
+      endpoints.push(got);
+      if (!sameEndpoint(got, e)) updated = true;
+      desired.delete(key);
+    }
+    let state: "unchanged" | "update" | "delete" = "unchanged";
+    if (updated || endpoints.length !== slice.endpoints.length) state = endpoints.length === 0 ? "delete" : "update";
+    kept.push({ name: slice.name, endpoints, state });
+  }
+  const remaining = [...desired.values()];
+  let next = 0;
+  // 2. Fill the slices being updated, fullest first (stable for equal lengths).
+  const updating = kept.filter((s) => s.state === "update").sort((a, b) => b.endpoints.length - a.endpoints.length);
+  for (const s of updating) while (next < remaining.length && s.endpoints.length < max) s.endpoints.push(remaining[next++]);
+  // 3. An unchanged slice with room for all that is left, or new slices.
+  const created: Endpoint[][] = [];
+  while (next < remaining.length) {
+    const left = remaining.length - next;
+    let fill: (typeof kept)[number] | undefined;
+    if (left < max) {
+      let closest = max;
+      for (const s of kept) {
+        if (s.state !== "unchanged") continue;
+        const diff = max - (left + s.endpoints.length);
+        if (diff >= 0 && diff < closest) {
+          closest = diff;
+          fill = s;
+          if (diff === 0) break;
+        }
+      }
+    }
+    if (fill !== undefined) {
+      fill.state = "update";
+      while (next < remaining.length && fill.endpoints.length < max) fill.endpoints.push(remaining[next++]);
+    } else {
+      const endpoints: Endpoint[] = [];
+      while (next < remaining.length && endpoints.length < max) endpoints.push(remaining[next++]);
+      created.push(endpoints);
+    }
+  }
+  const deleting = kept.filter((s) => s.state === "delete");
+  const survivors = kept.filter((s) => s.state !== "delete").length + created.length;
+  // The placeholder (an existing empty slice is "unchanged" above and stays as it is).
+  if (survivors === 0) {
+    const name = deleting.length > 0 ? deleting[0].name : newName();
+    return [{ name, endpoints: [] }];
+  }
+  const changed = created.length > 0 || kept.some((s) => s.state !== "unchanged");
+  if (!changed) return null;
+  const out: EndpointSlice[] = [];
+  for (const s of kept) if (s.state !== "delete") out.push({ name: s.name, endpoints: s.endpoints });
+  // finalize: creations take over the names of deletions, from the last creation backwards.
+  const names: (string | undefined)[] = [];
+  for (let i = created.length - 1; i >= 0 && deleting.length > 0; i--) names[i] = deleting.shift()!.name;
+  for (let i = 0; i < created.length; i++) out.push({ name: names[i] ?? newName(), endpoints: created[i] });
+  return out;
+}
