@@ -79,6 +79,8 @@ interface PodRuntime {
   crashTimer: number;
   /** What the pending readiness change sets Ready to. */
   readyTarget: boolean;
+  /** Whether the kubelet's own probes say Ready (what it posts when it can reach the API). */
+  kubeletReady: boolean;
   backoff: BackoffEntry | null;
   terminating: boolean;
   /** When the terminating process is gone, and whether SIGKILL did it. */
@@ -94,6 +96,8 @@ export class Kubelet {
   readonly #byUid = new Map<string, PodRuntime>();
   readonly #freeIndices: number[] = [];
   readonly #ipCounters = new Map<string, number>();
+  /** Each node's kubelet state as last seen, to act on transitions only. */
+  readonly #nodeStates = new Map<string, { up: boolean; reachable: boolean }>();
   readonly #pull: RandomStream;
   readonly #start: RandomStream;
   readonly #startup: RandomStream;
@@ -130,6 +134,7 @@ export class Kubelet {
     rt.workerStart = since;
     rt.containerStartedAt = since;
     rt.listensAt = since;
+    rt.kubeletReady = true;
     const node = this.#ctx.store.nodes.get(pod.nodeName!)!;
     for (const c of pod.spec.containers) node.images.add(c.image);
     this.#ctx.store.apply({
@@ -181,6 +186,7 @@ export class Kubelet {
       readiness: NO_EVENT,
       crashTimer: NO_EVENT,
       readyTarget: false,
+      kubeletReady: false,
       backoff: null,
       terminating: false,
       exitAt: Number.POSITIVE_INFINITY,
@@ -266,15 +272,29 @@ export class Kubelet {
     rt.readiness = NO_EVENT;
     const pod = this.#ctx.store.pod(rt.uid);
     if (!rt.readyTarget) return this.#setNotReady(pod);
-    if (pod.ready || !pod.containersRunning) return;
-    this.#ctx.store.apply({ type: "pod/status", uid: rt.uid, status: { ready: true } });
+    if (!pod.containersRunning) return;
+    rt.kubeletReady = true;
+    this.#postReady(pod);
+  }
+
+  /** The status manager posts Ready = true, when the API can be reached. */
+  #postReady(pod: Pod): void {
+    if (pod.ready || !this.#canPost(pod)) return;
+    this.#ctx.store.apply({ type: "pod/status", uid: pod.uid, status: { ready: true } });
     this.#ctx.events.record("Pod", pod.name, "Ready", `${pod.name} is Ready`);
   }
 
   #setNotReady(pod: Pod): void {
-    if (!pod.ready) return;
+    const rt = this.#byUid.get(pod.uid);
+    if (rt !== undefined) rt.kubeletReady = false;
+    if (!pod.ready || !this.#canPost(pod)) return;
     this.#ctx.store.apply({ type: "pod/status", uid: pod.uid, status: { ready: false } });
     this.#ctx.events.record("Pod", pod.name, "NotReady", `${pod.name} is not Ready`);
+  }
+
+  /** A partitioned node's kubelet cannot post status; what it knows is posted when it heals. */
+  #canPost(pod: Pod): boolean {
+    return pod.nodeName === null || this.#ctx.store.nodes.get(pod.nodeName)?.reachable !== false;
   }
 
   /** The app's time to a crash counts from its container's start. */
@@ -421,38 +441,48 @@ export class Kubelet {
     this.#freeIndices.push(rt.index);
   }
 
-  /** Kubelet down (node failure): processes are gone. Back up: clean up and restart. */
+  /**
+   * Acts on transitions of the node's kubelet and reachability only (node updates such as taints
+   * are not the kubelet's business). Kubelet down (node failure): its processes are gone.
+   * Kubelet back up: pods deleted meanwhile are removed, the others restart. A partition that
+   * heals: the kubelet posts what its probes say and carries out deletions it could not see.
+   */
   #nodeChanged(node: Node): void {
+    const before = this.#nodeStates.get(node.name) ?? { up: true, reachable: true };
+    const now = { up: node.kubeletUp, reachable: node.reachable };
+    this.#nodeStates.set(node.name, now);
+    if (before.up === now.up && before.reachable === now.reachable) return;
     const store = this.#ctx.store;
-    if (!node.kubeletUp) {
-      for (const pod of store.pods.values()) {
-        if (pod.nodeName !== node.name) continue;
+    if (!now.up) {
+      if (!before.up) return;
+      for (const pod of store.podsOnNode(node.name)) {
         const rt = this.#byUid.get(pod.uid);
         if (rt === undefined) continue;
         this.#stopProcessQuietly(rt);
         this.#forget(pod.uid, false);
-        // The API keeps the last reported status: the kubelet cannot post anything now.
-        pod.process = "exited";
+        // The API keeps the last posted status (Ready included): nobody can post for the pod now.
+        store.apply({ type: "pod/status", uid: pod.uid, status: { process: "exited" } });
       }
       return;
     }
-    if (!node.reachable) return;
-    // Kubelet (back) up and reachable: sync every pod bound here.
-    for (const pod of [...store.pods.values()]) {
-      if (pod.nodeName !== node.name) continue;
+    if (!now.reachable) return;
+    const restarted = !before.up;
+    for (const pod of store.podsOnNode(node.name)) {
       const rt = this.#byUid.get(pod.uid);
       if (rt !== undefined) {
         if (pod.deletionTimestamp !== null && !rt.terminating) this.#ctx.sim.after(0, () => this.#beginTermination(pod.uid));
+        else if (rt.kubeletReady && !pod.ready) this.#postReady(pod);
         continue;
       }
       if (pod.deletionTimestamp !== null) {
         this.#ctx.sim.after(0, () => {
           const p = store.pods.get(pod.uid);
-          if (p !== undefined) this.#finish(p, "deleted while its node was down");
+          if (p !== undefined) this.#finish(p, restarted ? "deleted while its node was down" : "deleted while its node was unreachable");
         });
         continue;
       }
-      this.#ctx.sim.after(0, () => this.#rebootPod(pod.uid));
+      if (restarted) this.#ctx.sim.after(0, () => this.#rebootPod(pod.uid));
+      else this.#ctx.sim.after(0, () => this.#startPod(pod.uid));
     }
   }
 

@@ -78,6 +78,8 @@ export class ClusterStore {
   readonly podDisruptionBudgets = new Map<string, PodDisruptionBudget>();
   /** Pods by owner uid, for controllers that list their pods. */
   readonly #podsByOwner = new Map<string, Set<Pod>>();
+  /** Pods by the node they are bound to. */
+  readonly #podsByNode = new Map<string, Set<Pod>>();
   readonly #watchers: Watcher[] = [];
   #now: () => Time;
 
@@ -92,6 +94,12 @@ export class ClusterStore {
   /** Pods owned by the controller with this uid, in creation order. */
   podsOwnedBy(ownerUid: string): Pod[] {
     const set = this.#podsByOwner.get(ownerUid);
+    return set === undefined ? [] : [...set];
+  }
+
+  /** Pods bound to the node, in binding order (a copy: safe to change the store while iterating). */
+  podsOnNode(nodeName: string): Pod[] {
+    const set = this.#podsByNode.get(nodeName);
     return set === undefined ? [] : [...set];
   }
 
@@ -200,6 +208,10 @@ export class ClusterStore {
   }
 
   #account(pod: Pod, nodeName: string, sign: 1 | -1): void {
+    let onNode = this.#podsByNode.get(nodeName);
+    if (onNode === undefined) this.#podsByNode.set(nodeName, (onNode = new Set()));
+    if (sign > 0) onNode.add(pod);
+    else onNode.delete(pod);
     const node = this.nodes.get(nodeName);
     if (node === undefined) return; // the node object was deleted; pod GC removes its pods
     for (const c of pod.spec.containers) {

@@ -179,4 +179,51 @@ t("restartPolicy Never: a crash leaves the pod Failed", () => {
   assert.is(pod.restartCount, 0);
 });
 
+t("a partition that heals: the kubelet posts Ready again and carries out a deletion it could not see", () => {
+  const w = kubeletWorld();
+  const pod = boundPod(w);
+  w.sim.run({ until: seconds(10) });
+  // t=10: partitioned; the node controller marks the pod NotReady (as MarkPodsNotReady does).
+  w.store.apply({ type: "node/update", name: "node-1", patch: { reachable: false } });
+  w.store.apply({ type: "pod/status", uid: pod.uid, status: { ready: false } });
+  w.sim.run({ until: seconds(50) });
+  assert.is(pod.ready, false);
+  assert.is(pod.process, "listening", "the app keeps running behind the partition");
+  // t=50: healed → the kubelet's probes still pass: Ready posted at once.
+  w.store.apply({ type: "node/update", name: "node-1", patch: { reachable: true } });
+  assert.is(pod.ready, true);
+  assert.equal(w.timeline("web-1").slice(-1), ["Ready@50"]);
+  // t=60: partitioned again, and the pod is deleted meanwhile: nothing happens until t=80.
+  w.sim.run({ until: seconds(60) });
+  w.store.apply({ type: "node/update", name: "node-1", patch: { reachable: false } });
+  w.store.apply({ type: "pod/delete", uid: pod.uid, gracePeriodSeconds: 30 });
+  w.sim.run({ until: seconds(80) });
+  assert.is(pod.process, "listening");
+  w.store.apply({ type: "node/update", name: "node-1", patch: { reachable: true } });
+  w.sim.run({ until: seconds(100) });
+  // SIGTERM at 80, exit at 82.
+  assert.equal(w.timeline("web-1").slice(-3), ["Killing@80", "NotReady@82", "Deleted@82"]);
+});
+
+t("node failure: processes stop through the store (one mutation path); a kubelet restart reboots the pod", () => {
+  const w = kubeletWorld();
+  const pod = boundPod(w);
+  w.sim.run({ until: seconds(10) });
+  const seen: string[] = [];
+  w.store.watch((c) => {
+    if (c.kind === "Pod" && c.before?.process !== c.object.process) seen.push(c.object.process);
+  });
+  w.store.apply({ type: "node/update", name: "node-1", patch: { kubeletUp: false } });
+  assert.equal(seen, ["exited"]);
+  assert.is(pod.ready, true, "nobody posts for the pod: the API keeps Ready");
+  // Taints and other node updates while down change nothing for the kubelet.
+  w.store.apply({ type: "node/update", name: "node-1", patch: { unschedulable: true } });
+  w.sim.run({ until: seconds(20) });
+  w.store.apply({ type: "node/update", name: "node-1", patch: { kubeletUp: true } });
+  w.sim.run({ until: seconds(40) });
+  // Reboot at 20: image cached → start 20.5, Restarted; restartCount 1.
+  assert.is(pod.restartCount, 1);
+  assert.ok(w.timeline("web-1").includes("Restarted@20.5"));
+});
+
 t.run();
