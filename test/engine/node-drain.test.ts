@@ -1,7 +1,5 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { DisruptionController } from "../../sim/controllers/disruption.ts";
-import { NodeLifecycleController } from "../../sim/controllers/node-lifecycle.ts";
 import { seconds } from "../../sim/core/time.ts";
 import type { World } from "../../sim/engine/world.ts";
 import { type FaultContext, injectFault } from "../../sim/faults/inject.ts";

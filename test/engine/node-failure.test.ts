@@ -1,9 +1,6 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { DisruptionController } from "../../sim/controllers/disruption.ts";
-import { NodeLifecycleController } from "../../sim/controllers/node-lifecycle.ts";
-import { PodGCController, TAINT_OUT_OF_SERVICE } from "../../sim/controllers/pod-gc.ts";
-import { TaintEvictionController } from "../../sim/controllers/taint-eviction.ts";
+import { TAINT_OUT_OF_SERVICE } from "../../sim/controllers/pod-gc.ts";
 import { seconds } from "../../sim/core/time.ts";
 import type { World } from "../../sim/engine/world.ts";
 import { type FaultContext, injectFault, scheduleFaults } from "../../sim/faults/inject.ts";

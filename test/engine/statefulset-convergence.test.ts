@@ -5,7 +5,6 @@
 import fc from "fast-check";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { StatefulSetController } from "../../sim/controllers/statefulset/controller.ts";
 import { seconds } from "../../sim/core/time.ts";
 import type { World } from "../../sim/engine/world.ts";
 import type { StatefulSet } from "../../sim/model/workloads.ts";

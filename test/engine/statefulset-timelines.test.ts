@@ -4,7 +4,6 @@
 // hand from the constant timings below; the comments show the arithmetic.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { StatefulSetController } from "../../sim/controllers/statefulset/controller.ts";
 import { seconds } from "../../sim/core/time.ts";
 import type { World } from "../../sim/engine/world.ts";
 import type { Manifest } from "../../sim/model/from-manifest.ts";

@@ -1,6 +1,5 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { DisruptionController } from "../../sim/controllers/disruption.ts";
 import { RandomStreams } from "../../sim/core/rng.ts";
 import { seconds } from "../../sim/core/time.ts";
 import type { NodeSpec, World } from "../../sim/engine/world.ts";

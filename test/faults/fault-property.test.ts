@@ -1,10 +1,6 @@
 import fc from "fast-check";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { DisruptionController } from "../../sim/controllers/disruption.ts";
-import { NodeLifecycleController } from "../../sim/controllers/node-lifecycle.ts";
-import { PodGCController } from "../../sim/controllers/pod-gc.ts";
-import { TaintEvictionController } from "../../sim/controllers/taint-eviction.ts";
 import { seconds } from "../../sim/core/time.ts";
 import { type FaultContext, type ScheduledFault, scheduleFaults } from "../../sim/faults/inject.ts";
 import { FAULT_ACTIONS, Fault, type FaultOptions } from "../../sim/faults/options.ts";
