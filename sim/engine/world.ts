@@ -104,7 +104,8 @@ export class World {
     this.events = new EventLog(() => this.sim.now, config.recordEvents ?? true);
     this.#uids = this.streams.stream("uid", "objects");
     for (const spec of config.nodes) this.store.apply({ type: "node/add", node: newNode(spec) });
-    const latency = config.timing.controllerLatency;
+    // A steady start settles in the instant t = 0: every latency is zero while bootstrapping.
+    const latency = this.#zeroWhileBootstrapping(config.timing.controllerLatency);
     this.ctx = {
       sim: this.sim,
       store: this.store,
@@ -123,7 +124,7 @@ export class World {
       adoptAsRunning: () => this.#bootstrapping,
     });
     this.scheduler = new SchedulingController(this.ctx, {
-      schedulingLatency: config.timing.schedulingLatency,
+      schedulingLatency: this.#zeroWhileBootstrapping(config.timing.schedulingLatency),
       percentageOfNodesToScore: config.percentageOfNodesToScore,
       spreadSelectorOf: (pod) => this.ownerSelector(pod),
     });
@@ -138,6 +139,16 @@ export class World {
     if (config.checkInvariants ?? process.env.KUBESIM_TEST === "1") {
       this.sim.afterEvent = new ClusterInvariants(this.store).afterEvent;
     }
+  }
+
+  /** A distribution that samples 0 (drawing nothing) while a steady start is being set up. */
+  #zeroWhileBootstrapping(d: Distribution): Distribution {
+    return {
+      kind: d.kind,
+      sample: (rng) => (this.#bootstrapping ? 0 : d.sample(rng)),
+      mean: () => d.mean(),
+      describe: () => d.describe(),
+    };
   }
 
   /** What faults act through. */

@@ -44,6 +44,9 @@ export class DeploymentController {
   readonly #ctx: ControllerContext;
   readonly #queue: WorkQueue;
   readonly #uids;
+  /** The controller-wide token bucket of the rate-limited queue (see #rateLimitedDelay). */
+  #tokens = BUCKET_BURST;
+  #tokensAt: Time = 0;
   /** Deployments whose rollout has been reported complete (for RolloutComplete events). */
   readonly #rolloutOpen = new Set<string>();
 
@@ -344,12 +347,28 @@ export class DeploymentController {
       if (rollout) {
         const r = requeueStuckDeploymentAfter(d.spec.progressDeadlineSeconds ?? undefined, conditions.Progressing, complete, now);
         if (r.kind === "after") this.#queue.addAfter(d.name, r.delay);
-        else if (r.kind === "rateLimited") this.#queue.addAfter(d.name, RATE_LIMITED_REQUEUE);
+        else if (r.kind === "rateLimited") this.#queue.addAfter(d.name, this.#rateLimitedDelay());
       }
       return;
     }
     d.status = { ...counts, terminatingReplicas: this.#terminating(d), conditions };
     this.#ctx.store.apply({ type: "workload/put", object: d });
+  }
+
+  /**
+   * enqueueRateLimited: client-go's DefaultControllerRateLimiter is the larger of a per-item
+   * exponential backoff (5 ms, reset by Forget after every successful sync, so always 5 ms here)
+   * and one token bucket for the whole controller (10 per second, burst 100,
+   * util/workqueue/default_rate_limiters.go). So a Deployment that is neither complete nor timed
+   * out near its deadline is retried every 5 ms until the bucket is empty, then 10 times a second.
+   */
+  #rateLimitedDelay(): Time {
+    const now = this.#ctx.sim.now;
+    this.#tokens = Math.min(BUCKET_BURST, this.#tokens + ((now - this.#tokensAt) / 1e6) * BUCKET_QPS);
+    this.#tokensAt = now;
+    this.#tokens -= 1;
+    const wait = this.#tokens >= 0 ? 0 : Math.ceil((-this.#tokens / BUCKET_QPS) * 1e6);
+    return Math.max(ITEM_BASE_DELAY, wait);
   }
 
   #terminating(d: Deployment): number {
@@ -359,7 +378,9 @@ export class DeploymentController {
   }
 }
 
-/** The workqueue's first rate-limited retry (client-go default item backoff starts at 5 ms). */
-const RATE_LIMITED_REQUEUE: Time = 5_000;
+/** client-go DefaultControllerRateLimiter: per-item base delay, and the overall bucket. */
+const ITEM_BASE_DELAY: Time = 5_000;
+const BUCKET_QPS = 10;
+const BUCKET_BURST = 100;
 
 export type { Pod };
