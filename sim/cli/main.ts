@@ -34,7 +34,8 @@ function runFlags(y: Argv) {
     .option("quiet", { type: "boolean", default: false, describe: "no progress output" })
     .option("max-events", { type: "number", describe: "event budget per replication (exit 3 when exceeded)" })
     .option("max-wall-time", { type: "string", describe: "wall-time budget for the whole command (exit 3 when exceeded)" })
-    .option("bin", { type: "string", describe: "timeseries bin (default 1s)" });
+    .option("bin", { type: "string", describe: "timeseries bin (default 1s)" })
+    .option("check-invariants", { type: "boolean", default: false, describe: "check cluster invariants after every event (slower; a violation exits 70)" });
 }
 
 type RunArgs = {
@@ -54,6 +55,7 @@ type RunArgs = {
   "max-wall-time"?: string;
   bin?: string;
   baseline?: string;
+  "check-invariants": boolean;
 };
 
 function runOptions(command: "run" | "check", a: RunArgs, io: Io): RunOptions {
@@ -75,6 +77,7 @@ function runOptions(command: "run" | "check", a: RunArgs, io: Io): RunOptions {
     maxWallTime: a["max-wall-time"],
     bin: a.bin,
     baseline: a.baseline,
+    checkInvariants: a["check-invariants"],
     color: useColor(io.env, io.isTty),
   };
 }

@@ -43,6 +43,7 @@ export interface RunOptions {
   readonly maxWallTime?: string;
   readonly bin?: string;
   readonly baseline?: string;
+  readonly checkInvariants?: boolean;
   readonly color: boolean;
 }
 
@@ -154,6 +155,7 @@ async function runChecked(options: RunOptions, io: Io): Promise<number> {
       bin,
       events: options.events,
       maxEvents: options.maxEvents,
+      checkInvariants: options.checkInvariants,
       shard,
     };
     const writeReport = options.command === "run" || options.out !== undefined;
@@ -226,7 +228,7 @@ async function runOne(run: Loaded, options: RunOptions, io: Io, deadline: number
       );
       return EXIT.budget;
     }
-    const repro = `kubesim run ${scenario.file} --seed ${settings.seed} --strategy ${unit.strategy} --replications ${unit.replication + 1} --workers 1`;
+    const repro = `kubesim run ${scenario.file} --seed ${settings.seed} --strategy ${unit.strategy} --replications ${unit.replication + 1} --workers 1${settings.checkInvariants ? " --check-invariants" : ""}`;
     io.stderr(
       `kubesim: internal error in ${name}, strategy ${unit.strategy}, replication ${unit.replication}, seed ${settings.seed}: ${error.stack ?? error.message}\nreproduce with: ${repro}\n`,
     );

@@ -33,6 +33,7 @@ export interface ReplicationOptions {
   readonly bin: Time;
   readonly recordEvents: boolean;
   readonly maxEvents?: number;
+  readonly checkInvariants?: boolean;
 }
 
 /** Request and endpoint figures of one time bin (keyed by the bin's end time). */
@@ -116,6 +117,7 @@ export function runReplication(effective: EffectiveScenario, options: Replicatio
     },
     appFor,
     recordEvents: options.recordEvents,
+    checkInvariants: options.checkInvariants,
     network: {
       endpointSliceLatency: effective.timing.endpointSliceLatency,
       kubeProxySync: effective.timing.kubeProxySync,

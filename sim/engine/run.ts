@@ -27,6 +27,8 @@ export interface RunSettings {
   readonly bin: Time;
   readonly events: "all" | "first" | "none";
   readonly maxEvents?: number;
+  /** Check cluster invariants after every event (--check-invariants). */
+  readonly checkInvariants?: boolean;
   /** 1-based shard i of n. */
   readonly shard?: { readonly index: number; readonly count: number };
 }
@@ -61,7 +63,12 @@ export function effectiveScenarios(scenario: Scenario, settings: RunSettings): M
 /** Runs one unit (in this thread). */
 export function runUnit(effective: EffectiveScenario, unit: RunUnit, settings: RunSettings): ReplicationResult {
   const recordEvents = settings.events === "all" || (settings.events === "first" && unit.replication === 0);
+  // A test hook (documented in the README): proves that a crash inside a run exits 70 with a repro.
+  if (process.env.KUBESIM_TEST_FAIL_UNIT === `${unit.strategy}/${unit.replication}`) {
+    throw new Error(`injected failure for ${unit.strategy}/${unit.replication} (KUBESIM_TEST_FAIL_UNIT)`);
+  }
   return runReplication(effective, {
+    checkInvariants: settings.checkInvariants,
     seed: settings.seed,
     replication: unit.replication,
     bin: settings.bin,

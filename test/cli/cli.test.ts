@@ -160,6 +160,21 @@ t("check against its own report passes; against a deliberately slower app it fai
   assert.match(worse.stdout, "rollout_duration_s");
 });
 
+t("an internal error exits 70 naming the seed, strategy, replication and a repro command; nothing is written", () => {
+  const out = join(work, "crash");
+  const r = kubesim(["run", ...QUICK, "--out", out], { KUBESIM_TEST_FAIL_UNIT: "recreate/1" });
+  assert.is(r.code, 70);
+  assert.match(r.stderr, "internal error in rolling-update, strategy recreate, replication 1, seed 42");
+  assert.match(r.stderr, /reproduce with: kubesim run \S+rolling-update\.yaml --seed 42 --strategy recreate --replications 2 --workers 1/);
+  assert.not.ok(existsSync(out));
+});
+
+t("--check-invariants runs the cluster checkers after every event and leaves the results unchanged", () => {
+  const out = join(work, "invariants");
+  assert.is(kubesim(["run", ...QUICK, "--out", out, "--check-invariants"]).code, 0);
+  assert.is(withoutWallMs(join(out, "summary.csv")), withoutWallMs(join(work, "w1", "summary.csv")));
+});
+
 t("SIGINT stops a run with exit 130 and leaves no report behind", async () => {
   const out = join(work, "interrupted");
   const child = spawn(process.execPath, ["--import", TSX, join(root, "sim/cli/main.ts"), "run", "rolling-update", "--replications", "200", "--workers", "1", "--out", out], {
