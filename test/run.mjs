@@ -9,7 +9,8 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const pattern = process.argv[2] ?? "\\.test\\.ts$";
 const uvu = join(root, "node_modules", "uvu", "bin.js");
-const child = spawn(process.execPath, ["--import", "tsx", uvu, "test", pattern], {
+const setup = join(root, "test", "setup.mjs");
+const child = spawn(process.execPath, ["--import", "tsx", "--import", setup, uvu, "test", pattern], {
   cwd: root,
   stdio: ["ignore", "pipe", "inherit"],
   env: { ...process.env, KUBESIM_TEST: "1" },

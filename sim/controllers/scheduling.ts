@@ -91,6 +91,7 @@ export class SchedulingController {
     this.#rng = ctx.streams.stream("scheduler", "selectHost");
     this.#latencyStream = ctx.streams.stream("scheduler", "latency");
     for (const node of ctx.store.nodes.values()) this.#views.push(new NodeView(node));
+    this.#index.bindNodes(this.#views);
     ctx.store.watch((change) => this.#observe(change));
   }
 

@@ -136,6 +136,14 @@ export class World {
     this.podGC = new PodGCController(this.ctx);
     this.disruption = new DisruptionController(this.ctx);
     this.#networkOptions = config.network;
+    // SPEC §4's `Terminating`: the deletion timestamp is set (nobody in Kubernetes records it).
+    this.store.watch((change) => {
+      if (change.kind !== "Pod" || change.type !== "modified") return;
+      const pod = change.object;
+      if (change.before?.deletionTimestamp === null && pod.deletionTimestamp !== null) {
+        this.events.record("Pod", pod.name, "Terminating", `deletionTimestamp set, grace period ${pod.deletionGracePeriodSeconds}s`);
+      }
+    });
     if (config.checkInvariants ?? process.env.KUBESIM_TEST === "1") {
       this.sim.afterEvent = new ClusterInvariants(this.store).afterEvent;
     }

@@ -23,7 +23,7 @@ import { Priority, type Simulation } from "../core/simulation.ts";
 import { MICROS_PER_SECOND, type Time } from "../core/time.ts";
 import type { EventLog } from "../model/event-log.ts";
 import type { ContainerSpec, Node, Pod, ProbeSpec } from "../model/objects.ts";
-import type { Change, ClusterStore } from "../model/store.ts";
+import type { Change, ClusterStore, PodStatusPatch } from "../model/store.ts";
 import { type BackoffEntry, nextRestart } from "./crash-backoff.ts";
 import { failureTime, successTime } from "./probe-timing.ts";
 import { terminationTimeline } from "./termination.ts";
@@ -86,6 +86,10 @@ interface PodRuntime {
   /** When the terminating process is gone, and whether SIGKILL did it. */
   exitAt: Time;
   killed: boolean;
+  /** Status the kubelet could not post (its node is partitioned), posted when it heals. */
+  pendingStatus: PodStatusPatch | null;
+  /** The containers are gone but the API object could not be removed yet (partitioned). */
+  pendingFinish: string | null;
 }
 
 const NO_EVENT = -1;
@@ -191,6 +195,8 @@ export class Kubelet {
       terminating: false,
       exitAt: Number.POSITIVE_INFINITY,
       killed: false,
+      pendingStatus: null,
+      pendingFinish: null,
     };
     this.#runtimes[index] = rt;
     this.#byUid.set(pod.uid, rt);
@@ -228,7 +234,7 @@ export class Kubelet {
     rt.containerStartedAt = now;
     const startup = app.startup.sample(this.#startup);
     rt.listensAt = now + startup;
-    this.#ctx.store.apply({ type: "pod/status", uid: rt.uid, status: { phase: "Running", containersRunning: true, process: "starting" } });
+    this.#post(pod, { phase: "Running", containersRunning: true, process: "starting" });
     this.#ctx.events.record("Pod", pod.name, pod.restartCount > 0 ? "Restarted" : "Started", `Started containers of ${pod.name}`);
     rt.step = this.#ctx.sim.at(rt.listensAt, this.#onListening, index, Priority.Urgent);
     this.#scheduleReadiness(rt, pod, app);
@@ -292,6 +298,21 @@ export class Kubelet {
     this.#ctx.events.record("Pod", pod.name, "NotReady", `${pod.name} is not Ready`);
   }
 
+  /**
+   * The status manager: posts a pod status change, or, while the node is partitioned, keeps it
+   * to post when the partition heals (the process state is the kubelet's own and always moves).
+   */
+  #post(pod: Pod, status: PodStatusPatch): void {
+    if (this.#canPost(pod)) {
+      this.#ctx.store.apply({ type: "pod/status", uid: pod.uid, status });
+      return;
+    }
+    const { process, ...api } = status;
+    if (process !== undefined) this.#ctx.store.apply({ type: "pod/status", uid: pod.uid, status: { process } });
+    const rt = this.#byUid.get(pod.uid);
+    if (rt !== undefined && Object.keys(api).length > 0) rt.pendingStatus = { ...rt.pendingStatus, ...api };
+  }
+
   /** A partitioned node's kubelet cannot post status; what it knows is posted when it heals. */
   #canPost(pod: Pod): boolean {
     return pod.nodeName === null || this.#ctx.store.nodes.get(pod.nodeName)?.reachable !== false;
@@ -324,7 +345,7 @@ export class Kubelet {
     this.#stopProcess(rt, pod);
     this.#ctx.events.record("Pod", pod.name, "Crashed", `Container of ${pod.name} exited`);
     if (pod.spec.restartPolicy === "Never") {
-      this.#ctx.store.apply({ type: "pod/status", uid: rt.uid, status: { phase: "Failed" } });
+      this.#post(pod, { phase: "Failed" });
       return;
     }
     const { restartAt, entry } = nextRestart(rt.backoff, now);
@@ -335,7 +356,7 @@ export class Kubelet {
   #restart(index: number): void {
     const rt = this.#runtimes[index]!;
     const pod = this.#ctx.store.pod(rt.uid);
-    this.#ctx.store.apply({ type: "pod/status", uid: rt.uid, status: { restartCount: pod.restartCount + 1 } });
+    this.#post(pod, { restartCount: (rt.pendingStatus?.restartCount ?? pod.restartCount) + 1 });
     rt.step = this.#ctx.sim.after(this.#ctx.timing.containerStart.sample(this.#start), this.#onStarted, index, Priority.Urgent);
   }
 
@@ -344,7 +365,7 @@ export class Kubelet {
     this.#setReadinessTimer(rt, Number.POSITIVE_INFINITY, false);
     rt.containerStartedAt = Number.POSITIVE_INFINITY;
     rt.listensAt = Number.POSITIVE_INFINITY;
-    this.#ctx.store.apply({ type: "pod/status", uid: rt.uid, status: { containersRunning: false, process: "exited" } });
+    this.#post(pod, { containersRunning: false, process: "exited" });
     this.#setNotReady(pod);
   }
 
@@ -415,6 +436,12 @@ export class Kubelet {
   #finish(pod: Pod, why: string): void {
     const rt = this.#byUid.get(pod.uid);
     if (rt !== undefined) this.#stopProcessQuietly(rt);
+    if (rt !== undefined && !this.#canPost(pod)) {
+      // Containers are gone, but the kubelet cannot tell the API: the object waits for the heal.
+      this.#ctx.store.apply({ type: "pod/status", uid: pod.uid, status: { process: "exited" } });
+      rt.pendingFinish = why;
+      return;
+    }
     if (pod.containersRunning || pod.process !== "exited") {
       this.#ctx.store.apply({ type: "pod/status", uid: pod.uid, status: { containersRunning: false, process: "exited" } });
     }
@@ -470,8 +497,7 @@ export class Kubelet {
     for (const pod of store.podsOnNode(node.name)) {
       const rt = this.#byUid.get(pod.uid);
       if (rt !== undefined) {
-        if (pod.deletionTimestamp !== null && !rt.terminating) this.#ctx.sim.after(0, () => this.#beginTermination(pod.uid));
-        else if (rt.kubeletReady && !pod.ready) this.#postReady(pod);
+        this.#flushPending(pod, rt);
         continue;
       }
       if (pod.deletionTimestamp !== null) {
@@ -484,6 +510,23 @@ export class Kubelet {
       if (restarted) this.#ctx.sim.after(0, () => this.#rebootPod(pod.uid));
       else this.#ctx.sim.after(0, () => this.#startPod(pod.uid));
     }
+  }
+
+  /** After a partition heals: post what was kept, finish what finished, start what was deleted. */
+  #flushPending(pod: Pod, rt: PodRuntime): void {
+    if (rt.pendingFinish !== null) {
+      const why = rt.pendingFinish;
+      rt.pendingFinish = null;
+      return this.#finish(pod, why);
+    }
+    if (rt.pendingStatus !== null) {
+      const status = rt.pendingStatus;
+      rt.pendingStatus = null;
+      this.#ctx.store.apply({ type: "pod/status", uid: pod.uid, status });
+    }
+    if (rt.kubeletReady && !pod.ready && pod.containersRunning) this.#postReady(pod);
+    else if (!rt.kubeletReady && pod.ready) this.#setNotReady(pod);
+    if (pod.deletionTimestamp !== null && !rt.terminating) this.#ctx.sim.after(0, () => this.#beginTermination(pod.uid));
   }
 
   /** A pod whose node came back: its containers start again (restartCount + 1). */

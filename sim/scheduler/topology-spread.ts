@@ -248,6 +248,8 @@ const domainCounts: number[][] = [];
 let ignoredScratch = new Uint8Array(256);
 let slotScratch = new Int32Array(512);
 let weightScratch = new Float64Array(4);
+/** Per constraint: the counter's per-node counts (hostname constraints), if it offers them. */
+const byNodeScratch: (ArrayLike<number> | undefined)[] = [];
 
 /**
  * PodTopologySpread PreScore + Score + NormalizeScore for the scored nodes `nodes[feasible[k]]`,
@@ -351,16 +353,23 @@ export function scoreTopologySpread(
   }
 
   // Score, then NormalizeScore.
+  const byNode = byNodeScratch;
+  for (let i = 0; i < nc; i++) {
+    const c = constraints[i];
+    byNode[i] = c.isHostname && c.selector !== null && counter.countsByNode !== undefined ? counter.countsByNode(pod.namespace, c.selector, nodes) : undefined;
+  }
   let min = Number.MAX_SAFE_INTEGER;
   let max = 0;
   for (let k = 0; k < count; k++) {
     if (ignored[k] === 1) continue;
-    const node = nodes[feasible[k]];
+    const at = feasible[k];
+    const node = nodes[at];
     let score = 0;
     for (let i = 0; i < nc; i++) {
       const c = constraints[i];
       if (c.isHostname) {
-        score += scoreForCount(countOnNode(counter, node, pod, c.selector), c.maxSkew, weights[i]);
+        const counts = byNode[i];
+        score += scoreForCount(counts === undefined ? countOnNode(counter, node, pod, c.selector) : counts[at], c.maxSkew, weights[i]);
         continue;
       }
       const slot = slots[k * nc + i];

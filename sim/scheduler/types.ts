@@ -158,4 +158,10 @@ export interface MatchingPodCounter {
    * walks all nodes.
    */
   countInZone?(zone: string, namespace: string, selector: LabelSelector): number;
+  /**
+   * Optional fast path: countOnNode for every node of `nodes` at once, as an array indexed like
+   * `nodes`, or undefined when the counter cannot index this node list (then countOnNode is used).
+   * Read only during the call that asked for it.
+   */
+  countsByNode?(namespace: string, selector: LabelSelector, nodes: readonly SchedNode[]): ArrayLike<number> | undefined;
 }

@@ -88,7 +88,7 @@ t("kubelet stops at 100 s: Unknown and pods NotReady at 145 s, NoExecute at 145.
     `Tainted@145.1 Taint ${TAINT_UNREACHABLE}:NoExecute added`,
   ]);
   const victimLines = w.events.events.filter((e) => names.has(e.name)).map((e) => `${e.reason}@${e.time / 1e6}`);
-  assert.equal(victimLines, victims.flatMap(() => ["NodeNotReady@145"]).concat(victims.flatMap(() => ["Evicted@445.1"])));
+  assert.equal(victimLines, victims.flatMap(() => ["NodeNotReady@145"]).concat(victims.flatMap(() => ["Evicted@445.1", "Terminating@445.1"])));
   // Evicted at 145.1 + 300 s with the pod's 30 s grace, but nobody on worker-1 can finish the
   // deletion: the pods stay Terminating, still bound there.
   for (const p of victims) {

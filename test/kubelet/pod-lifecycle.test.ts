@@ -205,6 +205,25 @@ t("a partition that heals: the kubelet posts Ready again and carries out a delet
   assert.equal(w.timeline("web-1").slice(-3), ["Killing@80", "NotReady@82", "Deleted@82"]);
 });
 
+t("a crash behind a partition is posted when it heals (found by the fault property test, seed 16843596)", () => {
+  const w = kubeletWorld({ crash: constant(30) });
+  const pod = boundPod(w);
+  w.sim.run({ until: seconds(10) });
+  w.store.apply({ type: "node/update", name: "node-1", patch: { reachable: false } });
+  w.sim.run({ until: seconds(33) });
+  // Crash at 32.5 and an immediate restart at 33: the API still shows the last posted status.
+  assert.is(pod.ready, true);
+  assert.is(pod.containersRunning, true);
+  assert.is(pod.restartCount, 0);
+  w.store.apply({ type: "node/update", name: "node-1", patch: { reachable: true } });
+  // Healed at 33: the kept status (a restart) is posted; the restarted container is Ready again
+  // (no probe: Ready once started, at 33.5).
+  assert.is(pod.restartCount, 1);
+  w.sim.run({ until: seconds(40) });
+  assert.is(pod.ready, true);
+  assert.is(pod.containersRunning, true);
+});
+
 t("node failure: processes stop through the store (one mutation path); a kubelet restart reboots the pod", () => {
   const w = kubeletWorld();
   const pod = boundPod(w);
