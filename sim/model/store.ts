@@ -80,6 +80,8 @@ export class ClusterStore {
   readonly #podsByOwner = new Map<string, Set<Pod>>();
   /** Pods by the node they are bound to. */
   readonly #podsByNode = new Map<string, Set<Pod>>();
+  /** ReplicaSets by owning Deployment uid. */
+  readonly #replicaSetsByOwner = new Map<string, Set<ReplicaSet>>();
   readonly #watchers: Watcher[] = [];
   #now: () => Time;
 
@@ -94,6 +96,12 @@ export class ClusterStore {
   /** Pods owned by the controller with this uid, in creation order. */
   podsOwnedBy(ownerUid: string): Pod[] {
     const set = this.#podsByOwner.get(ownerUid);
+    return set === undefined ? [] : [...set];
+  }
+
+  /** ReplicaSets owned by the Deployment with this uid, in creation order. */
+  replicaSetsOwnedBy(ownerUid: string): ReplicaSet[] {
+    const set = this.#replicaSetsByOwner.get(ownerUid);
     return set === undefined ? [] : [...set];
   }
 
@@ -259,6 +267,11 @@ export class ClusterStore {
     const map = this.#mapFor(object.kind);
     const type: ChangeType = map.has(object.name) ? "modified" : "added";
     map.set(object.name, object);
+    if (type === "added" && object.kind === "ReplicaSet" && object.owner !== null) {
+      let owned = this.#replicaSetsByOwner.get(object.owner.uid);
+      if (owned === undefined) this.#replicaSetsByOwner.set(object.owner.uid, (owned = new Set()));
+      owned.add(object);
+    }
     this.#notify({ kind: object.kind, type, object } as Change);
   }
 
@@ -267,6 +280,7 @@ export class ClusterStore {
     const object = map.get(name);
     if (object === undefined) throw new Error(`invariant: no ${kind} ${name}`);
     map.delete(name);
+    if (object.kind === "ReplicaSet" && object.owner !== null) this.#replicaSetsByOwner.get(object.owner.uid)?.delete(object);
     this.#notify({ kind, type: "deleted", object } as Change);
   }
 }

@@ -71,9 +71,7 @@ export class DeploymentController {
   }
 
   #replicaSetsOf(d: Deployment): ReplicaSet[] {
-    const out: ReplicaSet[] = [];
-    for (const rs of this.#ctx.store.replicaSets.values()) if (rs.owner?.uid === d.uid) out.push(rs);
-    return out;
+    return this.#ctx.store.replicaSetsOwnedBy(d.uid);
   }
 
   /** FindNewReplicaSet: the oldest RS whose template equals the Deployment's, ignoring the hash. */

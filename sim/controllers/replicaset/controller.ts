@@ -59,7 +59,7 @@ export interface ReplicaSetDecision {
  * are the pods of every ReplicaSet of the same Deployment (for the co-location rank).
  * Example: spec 5, pods 3 active + 1 terminating → create 2; status replicas 3.
  */
-export function syncReplicaSet(rs: ReplicaSet, owned: readonly Pod[], related: readonly Pod[], now: Time): ReplicaSetDecision {
+export function syncReplicaSet(rs: ReplicaSet, owned: readonly Pod[], related: readonly Pod[] | (() => readonly Pod[]), now: Time): ReplicaSetDecision {
   const filtered = owned.filter(isPodActive);
   const diff = filtered.length - rs.spec.replicas;
   let create = 0;
@@ -68,7 +68,8 @@ export function syncReplicaSet(rs: ReplicaSet, owned: readonly Pod[], related: r
     if (diff < 0) create = Math.min(-diff, BURST_REPLICAS);
     else if (diff > 0) {
       const count = Math.min(diff, BURST_REPLICAS);
-      toDelete = getPodsToDelete(filtered.map(rankable), related.map(rankable), count, now).map((p) => p.pod);
+      const relatedPods = typeof related === "function" ? related() : related;
+      toDelete = getPodsToDelete(filtered.map(rankable), relatedPods.map(rankable), count, now).map((p) => p.pod);
     }
   }
   const status = calculateStatus(rs, owned, now);
@@ -142,8 +143,8 @@ export class ReplicaSetController {
     const rs = store.replicaSets.get(name);
     if (rs === undefined) return;
     const owned = store.podsOwnedBy(rs.uid);
-    const related = rs.owner === null ? owned : this.#relatedPods(rs);
-    const decision = syncReplicaSet(rs, owned, related, sim.now);
+    // Related pods matter only when deleting: listed lazily.
+    const decision = syncReplicaSet(rs, owned, rs.owner === null ? owned : () => this.#relatedPods(rs), sim.now);
     for (let i = 0; i < decision.create; i++) this.#createPod(rs);
     for (const pod of decision.delete) {
       store.apply({ type: "pod/delete", uid: pod.uid, gracePeriodSeconds: pod.spec.terminationGracePeriodSeconds });
@@ -167,9 +168,7 @@ export class ReplicaSetController {
   /** Pods of every ReplicaSet owned by the same Deployment (getPodsRankedByRelatedPodsOnSameNode). */
   #relatedPods(rs: ReplicaSet): Pod[] {
     const pods: Pod[] = [];
-    for (const other of this.#ctx.store.replicaSets.values()) {
-      if (other.owner?.uid === rs.owner?.uid) pods.push(...this.#ctx.store.podsOwnedBy(other.uid));
-    }
+    for (const other of this.#ctx.store.replicaSetsOwnedBy(rs.owner!.uid)) pods.push(...this.#ctx.store.podsOwnedBy(other.uid));
     return pods;
   }
 
