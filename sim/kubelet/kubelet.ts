@@ -14,8 +14,11 @@
  * Upstream: pkg/kubelet/kubelet.go (HandlePodAdditions, SyncPod), pkg/kubelet/prober,
  * pkg/kubelet/kuberuntime (killContainer, doBackOff), pkg/kubelet/status (Ready condition).
  *
- * Leaves out: init containers, sidecars, liveness-probe failures of a hung app (apps either
- * answer or crash), volume mounts, image pull errors, pod resizes.
+ * Liveness and startup probes kill a container whose app does not answer in time (a slow start
+ * behind an eager probe restarts in a CrashLoopBackOff); a running app that answers never fails
+ * them (apps here answer or crash; hangs are not modelled).
+ *
+ * Leaves out: init containers, sidecars, hung apps, volume mounts, image pull errors, resizes.
  */
 import type { Distribution } from "../core/distributions.ts";
 import type { RandomStreams, RandomStream } from "../core/rng.ts";
@@ -25,7 +28,7 @@ import type { EventLog } from "../model/event-log.ts";
 import type { ContainerSpec, Node, Pod, ProbeSpec } from "../model/objects.ts";
 import type { Change, ClusterStore, PodStatusPatch } from "../model/store.ts";
 import { type BackoffEntry, nextRestart } from "./crash-backoff.ts";
-import { failureTime, successTime } from "./probe-timing.ts";
+import { failureTime, probeKillTime, successTime } from "./probe-timing.ts";
 import { terminationTimeline } from "./termination.ts";
 
 /** How a workload's process behaves (scenario `apps`): what manifests cannot say. */
@@ -86,6 +89,8 @@ interface PodRuntime {
   /** When the terminating process is gone, and whether SIGKILL did it. */
   exitAt: Time;
   killed: boolean;
+  /** The pending crash is a kill by a failing liveness/startup probe. */
+  killedByProbe: boolean;
   /** Status the kubelet could not post (its node is partitioned), posted when it heals. */
   pendingStatus: PodStatusPatch | null;
   /** The containers are gone but the API object could not be removed yet (partitioned). */
@@ -197,6 +202,7 @@ export class Kubelet {
       killed: false,
       pendingStatus: null,
       pendingFinish: null,
+      killedByProbe: false,
     };
     this.#runtimes[index] = rt;
     this.#byUid.set(pod.uid, rt);
@@ -318,11 +324,34 @@ export class Kubelet {
     return pod.nodeName === null || this.#ctx.store.nodes.get(pod.nodeName)?.reachable !== false;
   }
 
-  /** The app's time to a crash counts from its container's start. */
+  /**
+   * The container's end while running: the app's own crash (its time counts from the container's
+   * start) or a kill by a failing startup or liveness probe while the app does not yet answer,
+   * whichever comes first.
+   */
   #scheduleCrash(rt: PodRuntime, pod: Pod): void {
     const app = this.#ctx.appFor(pod);
-    if (app.crash === null || rt.terminating) return;
-    rt.crashTimer = this.#ctx.sim.after(app.crash.sample(this.#crash), this.#onCrash, rt.index, Priority.Urgent);
+    if (rt.terminating) return;
+    const crashAt = app.crash === null ? Number.POSITIVE_INFINITY : this.#ctx.sim.now + app.crash.sample(this.#crash);
+    const killAt = this.#probeKillTime(rt, pod);
+    rt.killedByProbe = killAt < crashAt;
+    const at = Math.min(crashAt, killAt);
+    if (at !== Number.POSITIVE_INFINITY) rt.crashTimer = this.#ctx.sim.at(at, this.#onCrash, rt.index, Priority.Urgent);
+  }
+
+  #probeKillTime(rt: PodRuntime, pod: Pod): Time {
+    let killAt = Number.POSITIVE_INFINITY;
+    for (const c of pod.spec.containers) {
+      let livenessFrom = rt.containerStartedAt;
+      if (c.startupProbe !== null) {
+        killAt = Math.min(killAt, probeKillTime(c.startupProbe, rt.workerStart, rt.containerStartedAt, rt.containerStartedAt, rt.listensAt));
+        livenessFrom = successTime(c.startupProbe, rt.workerStart, rt.containerStartedAt, rt.listensAt);
+      }
+      if (c.livenessProbe !== null && livenessFrom !== Number.POSITIVE_INFINITY) {
+        killAt = Math.min(killAt, probeKillTime(c.livenessProbe, rt.workerStart, rt.containerStartedAt, livenessFrom, rt.listensAt));
+      }
+    }
+    return killAt;
   }
 
   /** A crash, or a `pod-failure` fault: the container exits and restarts under the policy. */
@@ -343,7 +372,12 @@ export class Kubelet {
     const pod = this.#ctx.store.pod(rt.uid);
     const now = this.#ctx.sim.now;
     this.#stopProcess(rt, pod);
-    this.#ctx.events.record("Pod", pod.name, "Crashed", `Container of ${pod.name} exited`);
+    if (rt.killedByProbe) {
+      rt.killedByProbe = false;
+      this.#ctx.events.record("Pod", pod.name, "Killing", `Container of ${pod.name} failed its liveness or startup probe, will be restarted`);
+    } else {
+      this.#ctx.events.record("Pod", pod.name, "Crashed", `Container of ${pod.name} exited`);
+    }
     if (pod.spec.restartPolicy === "Never") {
       this.#post(pod, { phase: "Failed" });
       return;

@@ -52,3 +52,18 @@ export function failureTime(probe: ProbeSpec, workerStart: Time, containerStarte
   const first = firstTickAtOrAfter(probe, workerStart, containerStartedAt, stopsAnswering);
   return first + (probe.failureThreshold - 1) * probe.periodSeconds * MICROS_PER_SECOND;
 }
+
+/**
+ * When a liveness or startup probe makes the kubelet kill a container whose process does not
+ * answer until `answersFrom`: the probe's first eligible tick at or after `from` (for liveness,
+ * after the startup probe passed), then `failureThreshold − 1` more periods; the container is
+ * killed at that tick if the process still does not answer then. Infinity: never killed.
+ * (pkg/kubelet/prober/worker.go: liveness and startup start as Success; failureThreshold
+ * consecutive failures make the kubelet kill and restart the container.)
+ * Example: period 10 s, failureThreshold 3, initialDelay 0, started at 0, app listens at 40 s →
+ * failing ticks 0, 10, 20 → killed at 20 s (a liveness probe that is too eager for a slow start).
+ */
+export function probeKillTime(probe: ProbeSpec, workerStart: Time, containerStartedAt: Time, from: Time, answersFrom: Time): Time {
+  const third = failureTime(probe, workerStart, containerStartedAt, from);
+  return third < answersFrom ? third : Number.POSITIVE_INFINITY;
+}

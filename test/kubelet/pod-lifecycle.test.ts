@@ -171,6 +171,42 @@ t("a crashed pod is NotReady until its restarted container passes readiness agai
   );
 });
 
+t("an eager liveness probe kills a slow-starting app again and again (CrashLoopBackOff)", () => {
+  // startup 40 s; liveness period 10 s × 3, no initial delay; bound at 0 → ticks 0, 10, 20 …
+  const w = kubeletWorld({ startup: constant(40) });
+  const pod = boundPod(w, { containers: [container({ livenessProbe: probe() })] });
+  w.sim.run({ until: seconds(130) });
+  // start 2.5 (listens 42.5): failing ticks 10, 20, 30 → killed at 30, restarted at once
+  // (first restart), start 30.5 (listens 70.5): ticks 40, 50, 60 → killed at 60; backoff 10 s →
+  // restart 70, start 70.5 (listens 110.5): ticks 80, 90, 100 → killed at 100; backoff 20 s → 120.
+  const kills = w.timeline("web-1").filter((e) => /^(Killing|Restarted)/.test(e));
+  assert.equal(kills, ["Killing@30", "Restarted@30.5", "Killing@60", "Restarted@70.5", "Killing@100", "Restarted@120.5"]);
+  assert.is(pod.restartCount, 3);
+  assert.not.equal(pod.process, "listening");
+});
+
+t("initialDelaySeconds past the startup time keeps the liveness probe from killing", () => {
+  const w = kubeletWorld({ startup: constant(40) });
+  const pod = boundPod(w, { containers: [container({ livenessProbe: probe({ initialDelaySeconds: 45 }) })] });
+  w.sim.run({ until: seconds(300) });
+  // first eligible tick ≥ 2.5 + 45 = 47.5 is 50, after the app listens at 42.5: never fails.
+  assert.is(pod.restartCount, 0);
+  assert.is(pod.process, "listening");
+});
+
+t("a startup probe protects the liveness probe until the app answers; it kills when it runs out", () => {
+  // startup probe period 10 × 6 (60 s budget) covers a 40 s start; liveness is held until it passes.
+  const w = kubeletWorld({ startup: constant(40) });
+  const pod = boundPod(w, { containers: [container({ livenessProbe: probe(), startupProbe: probe({ failureThreshold: 6 }) })] });
+  w.sim.run({ until: seconds(300) });
+  assert.is(pod.restartCount, 0);
+  // with a 3 × 10 s budget (ticks 10, 20, 30 fail before 42.5) the startup probe kills at 30.
+  const w2 = kubeletWorld({ startup: constant(40) });
+  boundPod(w2, { containers: [container({ startupProbe: probe() })] });
+  w2.sim.run({ until: seconds(31) });
+  assert.equal(w2.timeline("web-1").filter((e) => e.startsWith("Killing")), ["Killing@30"]);
+});
+
 t("restartPolicy Never: a crash leaves the pod Failed", () => {
   const w = kubeletWorld({ crash: constant(30) });
   const pod = boundPod(w, { restartPolicy: "Never" });
