@@ -8,6 +8,7 @@
  * (`benchmark,metric,value,unit`). `--check` runs the ratio benchmarks three times and fails
  * (exit 1) when the best ratio is below a committed gate (bench/thresholds.ts).
  */
+import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Bench } from "tinybench";
@@ -19,6 +20,7 @@ import { listBundledScenarios, loadScenarioSync, projectRoot } from "../sim/scen
 import { BareHeap } from "./baseline-heap.ts";
 import { evaluateGates, GATES, type Measurement } from "./thresholds.ts";
 import { controllerBenchmarks } from "./controllers.ts";
+import type { LargeClusterRun } from "./large-cluster-run.ts";
 
 const args = new Set(process.argv.slice(2));
 const quick = args.has("--quick");
@@ -143,6 +145,27 @@ function scenarioBenchmarks(): Measurement[] {
   return out;
 }
 
+/**
+ * The scale benchmark: one replication of large-cluster (5,000 nodes, 150,000 pods) in a child
+ * process (bench/large-cluster-run.ts), so that its peak RSS is its own and a fresh heap is
+ * measured. `--quick` simulates 2 minutes (the steady start and the first rollouts) instead of
+ * the scenario's 10, to keep `npm run bench -- --quick` within two minutes.
+ */
+function largeClusterBenchmark(): Measurement[] {
+  const script = join(projectRoot(), "bench", "large-cluster-run.ts");
+  const args = ["--import", "tsx", script, ...(quick ? ["--duration", "2m"] : [])];
+  const child = spawnSync(process.execPath, args, { cwd: projectRoot(), encoding: "utf8", maxBuffer: 1 << 20 });
+  if (child.status !== 0) throw new Error(`large-cluster benchmark failed (exit ${child.status}):\n${child.stderr}`);
+  const lines = child.stdout.trim().split("\n");
+  const run = JSON.parse(lines[lines.length - 1]) as LargeClusterRun;
+  return [
+    { benchmark: "large-cluster", metric: "wall_s", value: run.wall_s, unit: "s" },
+    { benchmark: "large-cluster", metric: "peak_rss_bytes", value: run.peak_rss_bytes, unit: "B" },
+    { benchmark: "large-cluster", metric: "events_per_s", value: run.events / run.run_s, unit: "1/s" },
+    { benchmark: "large-cluster", metric: "bytes_per_pod", value: run.bytes_per_pod, unit: "B" },
+  ];
+}
+
 function formatValue(v: number): string {
   if (v >= 1e6) return `${(v / 1e6).toFixed(2)} M`;
   if (v >= 1e3) return `${(v / 1e3).toFixed(1)} k`;
@@ -167,7 +190,7 @@ function writeCsv(rows: readonly Measurement[]): string {
 async function main(): Promise<number> {
   const tries: Measurement[][] = [await ratioBenchmarks()];
   if (check) for (let i = 1; i < 3; i++) tries.push(await ratioBenchmarks());
-  const rows: Measurement[] = [...tries[0], ...memoryBenchmarks(), ...controllerBenchmarks(quick), ...scenarioBenchmarks()];
+  const rows: Measurement[] = [...tries[0], ...memoryBenchmarks(), ...controllerBenchmarks(quick), ...scenarioBenchmarks(), ...largeClusterBenchmark()];
   for (const g of evaluateGates(tries, GATES)) {
     rows.push({ benchmark: `${g.gate.benchmark}/${g.gate.baseline}`, metric: "ratio", value: g.ratio ?? 0, unit: "x" });
   }

@@ -6,6 +6,7 @@ import type { Distribution } from "../core/distributions.ts";
 import type { RandomStream, RandomStreams } from "../core/rng.ts";
 import type { Simulation } from "../core/simulation.ts";
 import type { EventLog } from "../model/event-log.ts";
+import type { Pod } from "../model/objects.ts";
 import type { ClusterStore } from "../model/store.ts";
 
 export interface ControllerContext {
@@ -29,9 +30,51 @@ export function randomSuffix(stream: RandomStream, length = 5): string {
   return s;
 }
 
-/** A UID: 32 hex digits in the 8-4-4-4-12 form, from the `uid` stream (reproducible per seed). */
+/** Two lowercase hex digits per byte value. */
+const HEX_BYTE: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+
+/** The high and low 16 bits of a 32-bit word as 4 hex digits each. */
+const hexHigh = (w: number): string => HEX_BYTE[w >>> 24] + HEX_BYTE[(w >>> 16) & 255];
+const hexLow = (w: number): string => HEX_BYTE[(w >>> 8) & 255] + HEX_BYTE[w & 255];
+
+/**
+ * A UID: 32 hex digits in the 8-4-4-4-12 form, from the `uid` stream (reproducible per seed):
+ * four draws, each scaled to a 32-bit word and written as 8 hex digits (one per pod: formatted
+ * from a byte table rather than with toString/padStart/slice).
+ */
 export function randomUid(stream: RandomStream): string {
-  let hex = "";
-  for (let i = 0; i < 4; i++) hex += Math.floor(stream.next() * 2 ** 32).toString(16).padStart(8, "0");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  const a = Math.floor(stream.next() * 2 ** 32);
+  const b = Math.floor(stream.next() * 2 ** 32);
+  const c = Math.floor(stream.next() * 2 ** 32);
+  const d = Math.floor(stream.next() * 2 ** 32);
+  return `${hexHigh(a)}${hexLow(a)}-${hexHigh(b)}-${hexLow(b)}-${hexHigh(c)}-${hexLow(c)}${hexHigh(d)}${hexLow(d)}`;
+}
+
+/** Per store: every pod's position in store (creation) order, kept by a watcher. */
+const creationOrders = new WeakMap<ClusterStore, Map<Pod, number>>();
+
+/**
+ * The pods bound to a node, in store order, as a walk over every pod filtering by node gives
+ * them (controllers act on them in this order, which fixes the order of their events), at the
+ * cost of the node's pods rather than of all 150,000. Call it from event handlers, not from a
+ * watcher (the first call installs one).
+ */
+export function podsOnNodeInStoreOrder(store: ClusterStore, nodeName: string): Pod[] {
+  let order = creationOrders.get(store);
+  if (order === undefined) {
+    const positions = new Map<Pod, number>();
+    let next = 0;
+    for (const pod of store.pods.values()) positions.set(pod, next++);
+    store.watch((change) => {
+      if (change.kind !== "Pod") return;
+      if (change.type === "added") positions.set(change.object, next++);
+      else if (change.type === "deleted") positions.delete(change.object);
+    });
+    creationOrders.set(store, positions);
+    order = positions;
+  }
+  const pods = store.podsOnNode(nodeName);
+  const at = order;
+  pods.sort((a, b) => at.get(a)! - at.get(b)!);
+  return pods;
 }

@@ -28,7 +28,7 @@ import type { Node, Taint, TaintEffect } from "../model/objects.ts";
 import { TAINT_NOT_READY, TAINT_UNREACHABLE } from "../model/pod-factory.ts";
 import type { Change } from "../model/store.ts";
 import { TAINT_NODE_UNSCHEDULABLE } from "../scheduler/filters.ts";
-import type { ControllerContext } from "./context.ts";
+import { type ControllerContext, podsOnNodeInStoreOrder } from "./context.ts";
 import { WorkQueue } from "./workqueue.ts";
 
 /** The kubelet's lease renew interval (0.25 × the 40 s lease duration, pkg/kubelet/nodelease). */
@@ -505,8 +505,7 @@ export class NodeLifecycleController {
   /** MarkPodsNotReady: every Ready pod bound to the node gets Ready=False (event NodeNotReady). */
   #markPodsNotReady(nodeName: string): void {
     const { store, events } = this.#ctx;
-    const pods = [];
-    for (const pod of store.pods.values()) if (pod.nodeName === nodeName && pod.ready) pods.push(pod);
+    const pods = podsOnNodeInStoreOrder(store, nodeName).filter((pod) => pod.ready);
     for (const pod of pods) {
       store.apply({ type: "pod/status", uid: pod.uid, status: { ready: false } });
       events.record("Pod", pod.name, "NodeNotReady", "Node is not ready");

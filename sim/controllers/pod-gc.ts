@@ -16,7 +16,7 @@
 import type { EventHandler } from "../core/simulation.ts";
 import { Priority } from "../core/simulation.ts";
 import { MICROS_PER_SECOND, type Time } from "../core/time.ts";
-import type { Pod } from "../model/objects.ts";
+import type { Pod, Taint } from "../model/objects.ts";
 import type { ControllerContext } from "./context.ts";
 import { tickAtOrAfter } from "./node-lifecycle.ts";
 
@@ -65,41 +65,55 @@ export class PodGCController {
     ctx.sim.at(tickAtOrAfter(ctx.sim.now, o.gcCheckPeriod), this.#onTick, 0, Priority.Normal);
   }
 
+  /**
+   * One pass over the pods (no copy of 150,000 of them every 20 s) sorts them into the four
+   * kinds of work, which then run in upstream's order. Deleting pods does not change what the
+   * later kinds select among the others (watchers only schedule work), and a pod deleted by an
+   * earlier kind is skipped by the later ones, as with a snapshot of the list.
+   */
   #gc(): void {
     const { sim, store } = this.#ctx;
-    const pods = [...store.pods.values()];
-    if (this.#o.terminatedPodThreshold > 0) this.#gcTerminated(pods);
-    this.#gcTerminating(pods);
-    this.#gcOrphaned(pods);
-    this.#gcUnscheduledTerminating(pods);
+    const nodes = store.nodes;
+    const countTerminated = this.#o.terminatedPodThreshold > 0;
+    const terminated: Pod[] = [];
+    const terminating: Pod[] = [];
+    const onMissingNodes: Pod[] = [];
+    const unscheduledTerminating: Pod[] = [];
+    // Map.forEach: store order, without an iterator result per pod (a for…of over 150,000 pods
+    // that runs every 20 s is never optimised and allocates at each step).
+    store.pods.forEach((pod) => {
+      if (countTerminated && (pod.phase === "Succeeded" || pod.phase === "Failed")) terminated.push(pod);
+      const nodeName = pod.nodeName;
+      if (nodeName === null) {
+        if (pod.deletionTimestamp !== null) unscheduledTerminating.push(pod);
+        return;
+      }
+      const node = nodes.get(nodeName);
+      if (node === undefined) onMissingNodes.push(pod);
+      else if (pod.deletionTimestamp !== null && node.ready.status !== "True" && hasOutOfServiceTaint(node.taints)) terminating.push(pod);
+    });
+    if (countTerminated) this.#gcTerminated(terminated);
+    for (const pod of terminating.sort(byCreation)) this.#markFailedAndDelete(pod, null, "terminating on an out-of-service node");
+    this.#gcOrphaned(onMissingNodes);
+    for (const pod of unscheduledTerminating) this.#markFailedAndDelete(pod, null, "terminating and never scheduled");
     sim.at(sim.now + this.#o.gcCheckPeriod, this.#onTick, 0, Priority.Normal);
   }
 
-  #gcTerminated(pods: readonly Pod[]): void {
-    const terminated = pods.filter((p) => p.phase === "Succeeded" || p.phase === "Failed");
+  #gcTerminated(terminated: Pod[]): void {
     const excess = terminated.length - this.#o.terminatedPodThreshold;
     if (excess <= 0) return;
     for (const pod of terminated.sort(byCreation).slice(0, excess)) this.#markFailedAndDelete(pod, null, "terminated pods above the threshold");
   }
 
-  #gcTerminating(pods: readonly Pod[]): void {
-    const nodes = this.#ctx.store.nodes;
-    const victims = pods.filter((p) => {
-      if (p.deletionTimestamp === null || p.nodeName === null) return false;
-      const node = nodes.get(p.nodeName);
-      return node !== undefined && node.ready.status !== "True" && node.taints.some((t) => t.key === TAINT_OUT_OF_SERVICE);
-    });
-    for (const pod of victims.sort(byCreation)) this.#markFailedAndDelete(pod, null, "terminating on an out-of-service node");
-  }
-
-  /** Missing nodes are quarantined first; those still missing after it lose their pods. */
+  /**
+   * Missing nodes are quarantined first; those still missing after it lose their pods.
+   * `pods`: the pods bound to nodes that do not exist, in store order.
+   */
   #gcOrphaned(pods: readonly Pod[]): void {
     const { sim, store } = this.#ctx;
     const now = sim.now;
     for (const pod of pods) {
-      if (pod.nodeName !== null && !store.nodes.has(pod.nodeName) && !this.#quarantine.has(pod.nodeName)) {
-        this.#quarantine.set(pod.nodeName, now + this.#o.quarantineTime);
-      }
+      if (!this.#quarantine.has(pod.nodeName!)) this.#quarantine.set(pod.nodeName!, now + this.#o.quarantineTime);
     }
     const deleted = new Set<string>();
     for (const [name, until] of this.#quarantine) {
@@ -109,13 +123,7 @@ export class PodGCController {
     }
     if (deleted.size === 0) return;
     for (const pod of pods) {
-      if (pod.nodeName !== null && deleted.has(pod.nodeName)) this.#markFailedAndDelete(pod, DELETION_BY_POD_GC, "node no longer exists");
-    }
-  }
-
-  #gcUnscheduledTerminating(pods: readonly Pod[]): void {
-    for (const pod of pods) {
-      if (pod.deletionTimestamp !== null && pod.nodeName === null) this.#markFailedAndDelete(pod, null, "terminating and never scheduled");
+      if (deleted.has(pod.nodeName!)) this.#markFailedAndDelete(pod, DELETION_BY_POD_GC, "node no longer exists");
     }
   }
 
@@ -129,6 +137,11 @@ export class PodGCController {
     store.apply({ type: "pod/delete", uid: pod.uid, gracePeriodSeconds: 0 });
     events.record("Pod", pod.name, "Deleted", `${pod.name} removed: force-deleted by pod GC (${why})`);
   }
+}
+
+function hasOutOfServiceTaint(taints: readonly Taint[]): boolean {
+  for (const t of taints) if (t.key === TAINT_OUT_OF_SERVICE) return true;
+  return false;
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

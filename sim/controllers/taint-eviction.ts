@@ -15,7 +15,7 @@ import { MICROS_PER_SECOND, type Time } from "../core/time.ts";
 import type { Node, Pod, Taint, Toleration } from "../model/objects.ts";
 import type { Change } from "../model/store.ts";
 import { toleratesTaint } from "../scheduler/filters.ts";
-import type { ControllerContext } from "./context.ts";
+import { type ControllerContext, podsOnNodeInStoreOrder } from "./context.ts";
 import { WorkQueue } from "./workqueue.ts";
 
 /** The DisruptionTarget reason this controller sets before deleting. */
@@ -146,9 +146,7 @@ export class TaintEvictionController {
     const taints = noExecuteTaints(node.taints);
     if (taints.length === 0) this.#tainted.delete(nodeName);
     else this.#tainted.set(nodeName, taints);
-    const pods: Pod[] = [];
-    for (const pod of store.pods.values()) if (pod.nodeName === nodeName) pods.push(pod);
-    for (const pod of pods) this.#processPodOnNode(pod, taints, sim.now);
+    for (const pod of podsOnNodeInStoreOrder(store, nodeName)) this.#processPodOnNode(pod, taints, sim.now);
   }
 
   #handlePodUpdate(uid: string): void {

@@ -30,8 +30,16 @@ export interface RolloutMetrics {
 
 type Tracked = Deployment | StatefulSet;
 
+const keys = new WeakMap<Tracked, string>();
+
+/** `deployment/web`; one string per workload, not one per sample. */
 export function workloadKey(w: Tracked): string {
-  return `${w.kind.toLowerCase()}/${w.name}`;
+  let key = keys.get(w);
+  if (key === undefined) {
+    key = `${w.kind.toLowerCase()}/${w.name}`;
+    keys.set(w, key);
+  }
+  return key;
 }
 
 /** desired/updated/ready/available/terminating of a workload, from its status. */
@@ -154,18 +162,23 @@ export class WorkloadMetrics {
     if (workloadComplete(w) && this.#sim.now >= (this.#rolloutStart ?? 0)) this.#completedAt = this.#sim.now;
   }
 
-  /** Pods of the workload that exist, terminating ones included. */
+  /** Pods of the workload that exist, terminating ones included (on every change during a rollout). */
   #podCount(w: Tracked): number {
     if (w.kind === "StatefulSet") return this.#store.podsOwnedBy(w.uid).length;
     let n = 0;
-    for (const rs of this.#store.replicaSets.values()) if (rs.owner?.uid === w.uid) n += this.#store.podsOwnedBy(rs.uid).length;
+    for (const rs of this.#store.replicaSetsOwnedBy(w.uid)) n += this.#store.podsOwnedBy(rs.uid).length;
     return n;
   }
 
   #takeSample(): void {
     const now = this.#sim.now;
-    for (const d of this.#store.deployments.values()) this.samples.push({ time: now, workload: workloadKey(d), ...workloadCounts(this.#store, d) });
-    for (const s of this.#store.statefulSets.values()) this.samples.push({ time: now, workload: workloadKey(s), ...workloadCounts(this.#store, s) });
+    for (const d of this.#store.deployments.values()) this.#push(now, d);
+    for (const s of this.#store.statefulSets.values()) this.#push(now, s);
     if (now < this.#end) this.#sim.at(Math.min(now + this.#bin, this.#end), this.#sample, 0, Priority.Observe);
+  }
+
+  #push(time: Time, w: Tracked): void {
+    const c = workloadCounts(this.#store, w);
+    this.samples.push({ time, workload: workloadKey(w), desired: c.desired, updated: c.updated, ready: c.ready, available: c.available, terminating: c.terminating });
   }
 }

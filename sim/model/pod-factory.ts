@@ -95,8 +95,28 @@ export interface PodIdentity {
   readonly defaultTolerationSeconds?: number;
 }
 
+/**
+ * Specs already read, per template object and DefaultTolerationSeconds, for pods without a
+ * hostname or subdomain (ReplicaSet pods): 150,000 pods of 700 templates then share 700 specs
+ * instead of each parsing its quantities and holding its own copy. Templates are never changed
+ * in place (a new template is a new object), and a PodSpec is read-only.
+ */
+const sharedSpecs = new WeakMap<PodTemplate, Map<number | undefined, PodSpec>>();
+
 /** The simulated pod spec of a template, as admitted by the API server. */
 export function podSpecFromTemplate(template: PodTemplate, identity: PodIdentity = {}): PodSpec {
+  if (identity.hostname !== undefined || identity.subdomain !== undefined) return readPodSpec(template, identity);
+  let byTolerationSeconds = sharedSpecs.get(template);
+  if (byTolerationSeconds === undefined) sharedSpecs.set(template, (byTolerationSeconds = new Map()));
+  let spec = byTolerationSeconds.get(identity.defaultTolerationSeconds);
+  if (spec === undefined) {
+    spec = readPodSpec(template, identity);
+    byTolerationSeconds.set(identity.defaultTolerationSeconds, spec);
+  }
+  return spec;
+}
+
+function readPodSpec(template: PodTemplate, identity: PodIdentity): PodSpec {
   const spec = asObject(template.spec);
   const nodeAffinity = asObject(asObject(spec.affinity).nodeAffinity);
   return {

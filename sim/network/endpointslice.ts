@@ -30,6 +30,7 @@ import { type ControllerContext, randomSuffix } from "../controllers/context.ts"
 import type { Pod } from "../model/objects.ts";
 import type { Change } from "../model/store.ts";
 import { mapSelectorMatches, type Service } from "../model/workloads.ts";
+import { type FirstPair, FirstPairIndex, firstPair, samePair } from "./selector-index.ts";
 
 /** discovery/v1 EndpointConditions. */
 export interface EndpointConditions {
@@ -91,20 +92,57 @@ export function podToEndpoint(pod: Pod, service: Service): Endpoint {
   const serving = pod.ready;
   const terminating = pod.deletionTimestamp !== null;
   const ready = service.publishNotReadyAddresses || (serving && !terminating);
-  // endpointutil.ShouldSetHostname: hostname set and subdomain = Service name, same namespace.
-  const hostname = pod.spec.hostname !== null && pod.spec.hostname !== "" && pod.spec.subdomain === service.name ? pod.spec.hostname : null;
+  const hostname = hostnameFor(pod, service);
   return { podUid: pod.uid, podName: pod.name, ip: pod.ip!, nodeName: pod.nodeName, hostname, conditions: { ready, serving, terminating } };
 }
 
 /** Whether a Service selects this pod (a Service without a selector, or an empty one, selects none). */
 export function serviceSelects(service: Service, pod: Pod): boolean {
-  if (service.selector === null || Object.keys(service.selector).length === 0) return false;
+  if (service.selector === null || isEmpty(service.selector)) return false;
   return service.namespace === pod.namespace && mapSelectorMatches(service.selector, pod.labels);
 }
 
+function isEmpty(record: Readonly<Record<string, string>>): boolean {
+  for (const _ in record) return false;
+  return true;
+}
+
+/** endpointutil.ShouldSetHostname: hostname set and subdomain = Service name, same namespace. */
+function hostnameFor(pod: Pod, service: Service): string | null {
+  return pod.spec.hostname !== null && pod.spec.hostname !== "" && pod.spec.subdomain === service.name ? pod.spec.hostname : null;
+}
+
+/**
+ * Whether podToEndpoint(pod, service) would give an endpoint with e's identity (endpointKey)
+ * and e's fields (sameEndpoint), so that `e` can stand for it; allocates nothing.
+ */
+function endpointStillMatches(e: Endpoint, pod: Pod, service: Service): boolean {
+  const serving = pod.ready;
+  const terminating = pod.deletionTimestamp !== null;
+  const c = e.conditions;
+  return (
+    e.podUid === pod.uid &&
+    e.podName === pod.name &&
+    e.ip === pod.ip &&
+    e.nodeName === pod.nodeName &&
+    (e.hostname ?? "") === (hostnameFor(pod, service) ?? "") &&
+    c.serving === serving &&
+    c.terminating === terminating &&
+    c.ready === (service.publishNotReadyAddresses || (serving && !terminating))
+  );
+}
+
+/** Endpoint → its endpointKey, computed once per endpoint object (endpoints are immutable). */
+const endpointKeys = new WeakMap<Endpoint, string>();
+
 /** EndpointSet identity (util/endpointset.go hashEndpoint: addresses, hostname, target name). */
 function endpointKey(e: Endpoint): string {
-  return `${e.podName}\u0000${e.ip}\u0000${e.hostname ?? ""}`;
+  let key = endpointKeys.get(e);
+  if (key === undefined) {
+    key = `${e.podName}\u0000${e.ip}\u0000${e.hostname ?? ""}`;
+    endpointKeys.set(e, key);
+  }
+  return key;
 }
 
 function sameEndpoint(a: Endpoint, b: Endpoint): boolean {
@@ -121,8 +159,11 @@ interface ServiceState {
   slices: ServiceSlices;
   /** Endpoints by pod uid, as currently written. */
   byPod: Map<string, Endpoint>;
-  /** Uids of the pods the selector matches now (kept from watch events; no scans per update). */
-  readonly members: Set<string>;
+  /**
+   * The pods the selector matches now, by uid (kept from watch events; no scans per update).
+   * A deleted pod leaves every members map (see #podStates), so these are live store objects.
+   */
+  readonly members: Map<string, Pod>;
   /** The scheduled update, or -1. */
   pending: number;
   /** The first change the pending update covers. */
@@ -132,26 +173,12 @@ interface ServiceState {
   readonly name: string;
   /** Creation order: pod changes reach the Services they concern in this order. */
   readonly order: number;
-  /** Where the state sits in the selector index (`#byFirstLabel`), or null. */
-  indexKey: string | null;
+  /** Where the state sits in the selector index, or null. */
+  indexed: FirstPair | null;
   /** Scratch mark: the pod change that last collected this state. */
   visited: number;
-}
-
-/**
- * The key a Service is indexed under: its namespace and the first pair of its selector. A pod can
- * only be selected by the Services indexed under (namespace, key, pod.labels[key]) for one of
- * the index's keys. Null for a selector that selects nothing.
- */
-function selectorIndexKey(service: Service): { key: string; label: string } | null {
-  const selector = service.selector;
-  if (selector === null) return null;
-  for (const key in selector) return { key: `${service.namespace}\u0000${key}\u0000${selector[key]}`, label: key };
-  return null;
-}
-
-function podIndexKey(pod: Pod, label: string): string {
-  return `${pod.namespace}\u0000${label}\u0000${pod.labels[label]}`;
+  /** A reconcile has run since the state was made (its slices were then up to date). */
+  reconciled: boolean;
 }
 
 export class EndpointSliceController {
@@ -172,9 +199,7 @@ export class EndpointSliceController {
    * change costs O(Services) each (700 Services × 150,000 pods at scale); the index narrows a
    * pod change to the few Services that can select it.
    */
-  readonly #byFirstLabel = new Map<string, ServiceState[]>();
-  /** Label key → how many indexed Services use it as their first selector key. */
-  readonly #indexLabels = new Map<string, number>();
+  readonly #byFirstPair = new FirstPairIndex<ServiceState>();
   /**
    * Pod uid → states whose members (and so, until their next write, byPod) may hold it: a
    * superset, checked on use, dropped when the pod is deleted.
@@ -182,6 +207,11 @@ export class EndpointSliceController {
   readonly #podStates = new Map<string, ServiceState[]>();
   readonly #candidates: ServiceState[] = [];
   #visit = 0;
+  readonly #visitCandidate = (state: ServiceState): void => {
+    if (state.visited === this.#visit) return;
+    state.visited = this.#visit;
+    this.#candidates.push(state);
+  };
 
   constructor(ctx: ControllerContext, options: EndpointSliceOptions) {
     this.#ctx = ctx;
@@ -239,7 +269,13 @@ export class EndpointSliceController {
    * pending updates: a steady start, where the slices have long been up to date.
    */
   settle(): void {
-    for (const s of this.#state.values()) this.#cancel(s);
+    // A Service whose slices were written for exactly what is there now (no change seen since,
+    // same pods) would write nothing: a second settle of a steady start skips its 700 reconciles.
+    const changed = new Set<ServiceState>();
+    for (const s of this.#state.values()) {
+      if (s.pending !== -1 || !s.reconciled) changed.add(s);
+      this.#cancel(s);
+    }
     for (const name of [...this.#state.keys()]) {
       const service = this.#ctx.store.services.get(name);
       if (service === undefined || service.selector === null) this.#remove(name, true);
@@ -248,7 +284,8 @@ export class EndpointSliceController {
     for (const service of this.#ctx.store.services.values()) {
       if (service.selector === null) continue;
       const state = this.#ensure(service);
-      this.#setMembers(state, members.get(service.name) ?? []);
+      const sameMembers = this.#setMembers(state, members.get(service.name) ?? []);
+      if (sameMembers && state.reconciled && !changed.has(state)) continue;
       this.#reconcile(service, this.#ctx.sim.now, true);
     }
   }
@@ -257,30 +294,24 @@ export class EndpointSliceController {
    * Service name → uids of the pods its selector matches, in store order, for every Service with
    * a selector: one pass over the pods with the selector index, not one pass per Service.
    */
-  #selectedPods(): Map<string, string[]> {
-    const byKey = new Map<string, Service[]>();
-    const labels = new Set<string>();
+  #selectedPods(): Map<string, Pod[]> {
+    const index = new FirstPairIndex<Service>();
     for (const service of this.#ctx.store.services.values()) {
-      const k = selectorIndexKey(service);
-      if (k === null) continue;
-      labels.add(k.label);
-      const list = byKey.get(k.key);
-      if (list === undefined) byKey.set(k.key, [service]);
-      else list.push(service);
+      const pair = firstPair(service.namespace, service.selector);
+      if (pair !== null) index.add(pair, service);
     }
-    const out = new Map<string, string[]>();
-    for (const pod of this.#ctx.store.pods.values()) {
-      for (const label of labels) {
-        const services = byKey.get(podIndexKey(pod, label));
-        if (services === undefined) continue;
-        for (const service of services) {
-          if (!serviceSelects(service, pod)) continue;
-          const list = out.get(service.name);
-          if (list === undefined) out.set(service.name, [pod.uid]);
-          else list.push(pod.uid);
-        }
-      }
-    }
+    const out = new Map<string, Pod[]>();
+    let pod: Pod;
+    const visit = (service: Service) => {
+      if (!serviceSelects(service, pod)) return;
+      const list = out.get(service.name);
+      if (list === undefined) out.set(service.name, [pod]);
+      else list.push(pod);
+    };
+    this.#ctx.store.pods.forEach((p) => {
+      pod = p;
+      index.forCandidates(p.namespace, p.labels, visit);
+    });
     return out;
   }
 
@@ -299,11 +330,13 @@ export class EndpointSliceController {
           continue;
         }
         const selected = serviceSelects(service, pod);
-        if (selected) this.#addMember(state, pod.uid);
+        if (selected) this.#addMember(state, pod);
         else state.members.delete(pod.uid);
-        const wanted = selected && shouldPodBeInEndpoints(pod) ? podToEndpoint(pod, service) : undefined;
-        if (wanted === undefined && present === undefined) continue;
-        if (wanted !== undefined && present !== undefined && endpointKey(wanted) === endpointKey(present) && sameEndpoint(wanted, present)) continue;
+        // Nothing to do when the pod neither is nor should be an endpoint, or when the endpoint
+        // written for it is still exactly what podToEndpoint would give.
+        const wanted = selected && shouldPodBeInEndpoints(pod);
+        if (!wanted && present === undefined) continue;
+        if (wanted && present !== undefined && endpointStillMatches(present, pod, service)) continue;
         this.#enqueue(state);
       }
       candidates.length = 0;
@@ -328,24 +361,12 @@ export class EndpointSliceController {
    */
   #collect(pod: Pod): ServiceState[] {
     const out = this.#candidates;
-    const visit = ++this.#visit;
+    this.#visit++;
     const held = this.#podStates.get(pod.uid);
     if (held !== undefined) {
-      for (const state of held) {
-        if (state.visited === visit || this.#state.get(state.name) !== state) continue;
-        state.visited = visit;
-        out.push(state);
-      }
+      for (const state of held) if (this.#state.get(state.name) === state) this.#visitCandidate(state);
     }
-    for (const label of this.#indexLabels.keys()) {
-      const states = this.#byFirstLabel.get(podIndexKey(pod, label));
-      if (states === undefined) continue;
-      for (const state of states) {
-        if (state.visited === visit) continue;
-        state.visited = visit;
-        out.push(state);
-      }
-    }
+    this.#byFirstPair.forCandidates(pod.namespace, pod.labels, this.#visitCandidate);
     // Nearly always one or two states: insertion sort by creation order.
     for (let i = 1; i < out.length; i++) {
       const s = out[i];
@@ -359,44 +380,50 @@ export class EndpointSliceController {
     return out;
   }
 
-  #addMember(state: ServiceState, uid: string): void {
+  #addMember(state: ServiceState, pod: Pod): void {
+    const uid = pod.uid;
     if (state.members.has(uid)) return;
-    state.members.add(uid);
+    state.members.set(uid, pod);
     const held = this.#podStates.get(uid);
     if (held === undefined) this.#podStates.set(uid, [state]);
     else if (!held.includes(state)) held.push(state);
   }
 
-  #setMembers(state: ServiceState, uids: readonly string[]): void {
+  /**
+   * Sets the members to `pods`, in that order; returns true when they were those already
+   * (nothing to do).
+   */
+  #setMembers(state: ServiceState, pods: readonly Pod[]): boolean {
+    if (state.members.size === pods.length) {
+      let i = 0;
+      let same = true;
+      for (const pod of state.members.values()) {
+        if (pod !== pods[i++]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return true;
+    }
     state.members.clear();
-    for (const uid of uids) this.#addMember(state, uid);
+    for (const pod of pods) this.#addMember(state, pod);
+    return false;
   }
 
   /** Files the state under its Service's current selector. */
   #reindex(state: ServiceState, service: Service): void {
-    const k = selectorIndexKey(service);
-    const key = k?.key ?? null;
-    if (key === state.indexKey) return;
+    const pair = firstPair(service.namespace, service.selector);
+    if (samePair(pair, state.indexed)) return;
     this.#unindex(state);
-    if (k === null) return;
-    state.indexKey = k.key;
-    const list = this.#byFirstLabel.get(k.key);
-    if (list === undefined) this.#byFirstLabel.set(k.key, [state]);
-    else list.push(state);
-    this.#indexLabels.set(k.label, (this.#indexLabels.get(k.label) ?? 0) + 1);
+    if (pair === null) return;
+    state.indexed = pair;
+    this.#byFirstPair.add(pair, state);
   }
 
   #unindex(state: ServiceState): void {
-    const key = state.indexKey;
-    if (key === null) return;
-    state.indexKey = null;
-    const list = this.#byFirstLabel.get(key)!;
-    list.splice(list.indexOf(state), 1);
-    if (list.length === 0) this.#byFirstLabel.delete(key);
-    const label = key.split("\u0000")[1];
-    const n = this.#indexLabels.get(label)! - 1;
-    if (n === 0) this.#indexLabels.delete(label);
-    else this.#indexLabels.set(label, n);
+    if (state.indexed === null) return;
+    this.#byFirstPair.remove(state.indexed, state);
+    state.indexed = null;
   }
 
   #ensure(service: Service): ServiceState {
@@ -410,14 +437,15 @@ export class EndpointSliceController {
       state = {
         slices: emptySlices(service.name, service.namespace, this.#generation, this.#ctx.sim.now),
         byPod: new Map(),
-        members: new Set(),
+        members: new Map(),
         pending: -1,
         pendingSince: 0,
         slot,
         name: service.name,
         order: this.#order++,
-        indexKey: null,
+        indexed: null,
         visited: 0,
+        reconciled: false,
       };
       this.#state.set(service.name, state);
     }
@@ -428,7 +456,9 @@ export class EndpointSliceController {
   /** Lists the pods the selector matches (a new or changed Service). */
   #rescan(state: ServiceState, service: Service): void {
     state.members.clear();
-    for (const pod of this.#ctx.store.pods.values()) if (serviceSelects(service, pod)) this.#addMember(state, pod.uid);
+    this.#ctx.store.pods.forEach((pod) => {
+      if (serviceSelects(service, pod)) this.#addMember(state, pod);
+    });
   }
 
   #enqueue(state: ServiceState): void {
@@ -469,13 +499,15 @@ export class EndpointSliceController {
     const now = this.#ctx.sim.now;
     const state = this.#ensure(service);
     const desired = new Map<string, Endpoint>();
-    for (const uid of state.members) {
-      const pod = this.#ctx.store.pods.get(uid);
-      if (pod === undefined || !shouldPodBeInEndpoints(pod)) continue;
-      const e = podToEndpoint(pod, service);
+    for (const [uid, pod] of state.members) {
+      if (!shouldPodBeInEndpoints(pod)) continue;
+      // The endpoint written last time when nothing about it changed (most of them, at scale).
+      const written = state.byPod.get(uid);
+      const e = written !== undefined && endpointStillMatches(written, pod, service) ? written : podToEndpoint(pod, service);
       desired.set(endpointKey(e), e);
     }
     const placed = placeEndpoints(state.slices.slices, desired, this.#max, () => `${service.name}-${randomSuffix(this.#names)}`);
+    state.reconciled = true;
     if (placed === null) return; // nothing to write
     const before = state.byPod;
     const after = new Map<string, Endpoint>();
@@ -539,7 +571,7 @@ export function placeEndpoints(
       const got = desired.get(key);
       if (got === undefined) continue;
       endpoints.push(got);
-      if (!sameEndpoint(got, e)) updated = true;
+      if (got !== e && !sameEndpoint(got, e)) updated = true;
       desired.delete(key);
     }
     let state: "unchanged" | "update" | "delete" = "unchanged";

@@ -268,7 +268,9 @@ export class NetworkModel {
     const classes = [...ctx.store.nodes.values()].map(classOf);
     this.dns = new ClientDns(options.dns ?? {}, ctx.streams.stream("dns", "phases"), classes);
     for (const node of ctx.store.nodes.values()) this.#addNode(node, false);
-    for (const pod of ctx.store.pods.values()) this.#podSeen(pod);
+    ctx.store.pods.forEach((pod) => {
+      this.#podSeen(pod);
+    });
     for (const [i, spec] of (options.traffic ?? []).entries()) this.#entries.push(this.#newEntry(spec, i));
     this.endpointSlices.onChange((slices, settled) => this.#slicesChanged(slices, settled));
     ctx.store.watch((change) => this.#observe(change));

@@ -123,12 +123,26 @@ const FIT_REASONS: readonly (readonly string[])[] = Array.from({ length: 8 }, (_
 export function filterNodeResourcesFit(pod: SchedPod, node: SchedNode): readonly string[] | null {
   const alloc = node.allocatable;
   const used = node.requested;
-  let mask = 0;
-  if (used.pods + 1 > alloc.pods) mask |= FIT_PODS;
   const req = pod.requests;
-  if (req.cpuMilli !== 0 || req.memoryBytes !== 0) {
-    if (alloc.cpuMilli < req.cpuMilli + used.cpuMilli) mask |= FIT_CPU;
-    if (alloc.memoryBytes < req.memoryBytes + used.memoryBytes) mask |= FIT_MEMORY;
+  return resourcesFit(alloc.cpuMilli, alloc.memoryBytes, alloc.pods, used.cpuMilli, used.memoryBytes, used.pods, req.cpuMilli, req.memoryBytes);
+}
+
+/** filterNodeResourcesFit's arithmetic on plain numbers (the node's allocatable, its requests, the pod's). */
+export function resourcesFit(
+  allocCpu: number,
+  allocMemory: number,
+  allocPods: number,
+  usedCpu: number,
+  usedMemory: number,
+  usedPods: number,
+  cpu: number,
+  memory: number,
+): readonly string[] | null {
+  let mask = 0;
+  if (usedPods + 1 > allocPods) mask |= FIT_PODS;
+  if (cpu !== 0 || memory !== 0) {
+    if (allocCpu < cpu + usedCpu) mask |= FIT_CPU;
+    if (allocMemory < memory + usedMemory) mask |= FIT_MEMORY;
   }
   return mask === 0 ? null : FIT_REASONS[mask];
 }

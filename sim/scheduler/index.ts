@@ -5,6 +5,7 @@
 export * from "./filters.ts";
 export * from "./invariant.ts";
 export * from "./labels.ts";
+export * from "./node-table.ts";
 export * from "./pod-index.ts";
 export * from "./queue.ts";
 export * from "./schedule.ts";

@@ -10,17 +10,24 @@
  * and OpportunisticBatching (v1.36).
  */
 import type { RandomSource } from "../core/rng.ts";
-import { filterNodeAffinity, filterNodeResourcesFit, filterNodeUnschedulable, filterTaintToleration } from "./filters.ts";
+import { filterNodeAffinity, filterNodeResourcesFit, filterNodeUnschedulable, filterTaintToleration, resourcesFit } from "./filters.ts";
 import {
+  balancedAllocation,
   balancedAllocationScore,
+  DEFAULT_MEMORY_REQUEST,
+  DEFAULT_MILLI_CPU_REQUEST,
   defaultNormalizeScore,
   isBestEffort,
+  leastAllocated,
   leastAllocatedScore,
+  MAX_NODE_SCORE,
   SCORE_WEIGHTS,
   taintTolerationRawScore,
 } from "./scores.ts";
 import { filterTopologySpread, preFilterTopologySpread, type SpreadFilterState, scoreTopologySpread } from "./topology-spread.ts";
 import { invariantScheduler } from "./invariant.ts";
+import { podHasNodeAffinity } from "./labels.ts";
+import type { NodeTable } from "./node-table.ts";
 import type { MatchingPodCounter, SchedNode, SchedPod } from "./types.ts";
 
 export type { RandomSource };
@@ -110,6 +117,11 @@ export function fitErrorMessage(numAllNodes: number, reasons: ReadonlyMap<string
 export interface ScheduleOptions {
   /** percentageOfNodesToScore, integer 0–100; unset or 0 = adaptive (the default). */
   readonly percentageOfNodesToScore?: number;
+  /**
+   * Columns of the nodes (its `nodes` must be the array given), refreshed by the caller: the
+   * filters and scores read them instead of the node objects where they can. Same result.
+   */
+  readonly table?: NodeTable;
 }
 
 export interface Scheduled {
@@ -153,7 +165,8 @@ function ensureScratch(n: number): void {
 
 /**
  * Weighted sum of the Score plugins over the feasible nodes into `totals`
- * (framework.RunScorePlugins: each plugin's normalised score × its weight, summed).
+ * (framework.RunScorePlugins: each plugin's normalised score × its weight, summed). With a
+ * table, the resource scores read its columns (same arithmetic, same numbers).
  */
 function prioritizeNodes(
   pod: SchedPod,
@@ -162,21 +175,87 @@ function prioritizeNodes(
   count: number,
   counter: MatchingPodCounter,
   totals: Float64Array,
+  table: NodeTable | undefined,
 ): void {
   const plugin = pluginScratch;
   const bestEffort = isBestEffort(pod);
+  // Every score is an integer, so the weighted sum is exact in any order of addition.
+  // TaintToleration: a node without taints has no PreferNoSchedule taint to count, and when no
+  // node has one every node normalises (reversed) to MAX_NODE_SCORE.
+  let tainted = false;
+  if (table === undefined) {
+    for (let k = 0; k < count; k++) {
+      const node = nodes[feasible[k]];
+      let total = SCORE_WEIGHTS.NodeResourcesFit * leastAllocatedScore(pod, node);
+      if (!bestEffort) total += SCORE_WEIGHTS.NodeResourcesBalancedAllocation * balancedAllocationScore(pod, node);
+      totals[k] = total;
+      const raw = node.taints.length === 0 ? 0 : taintTolerationRawScore(pod, node);
+      plugin[k] = raw;
+      if (raw !== 0) tainted = true;
+    }
+  } else tainted = resourceAndTaintScoresFromTable(pod, bestEffort, nodes, table, feasible, count, totals, plugin);
+
+  let constant = SCORE_WEIGHTS.TaintToleration * MAX_NODE_SCORE;
+  if (tainted) {
+    constant = 0;
+    defaultNormalizeScore(plugin, count, true);
+    for (let k = 0; k < count; k++) totals[k] += SCORE_WEIGHTS.TaintToleration * plugin[k];
+  }
+  if (scoreTopologySpread(pod, nodes, feasible, count, counter, plugin, table)) {
+    for (let k = 0; k < count; k++) totals[k] += constant + SCORE_WEIGHTS.PodTopologySpread * plugin[k];
+  } else if (constant !== 0) {
+    for (let k = 0; k < count; k++) totals[k] += constant;
+  }
+}
+
+/**
+ * NodeResourcesFit (LeastAllocated) + BalancedAllocation from the table's columns into
+ * `totals`, each row's sum kept in the table for the next pod with the same requests (the sum
+ * depends on nothing else), and the TaintToleration raw scores into `raw`. Returns whether
+ * any raw score is non-zero.
+ */
+function resourceAndTaintScoresFromTable(
+  pod: SchedPod,
+  bestEffort: boolean,
+  nodes: readonly SchedNode[],
+  table: NodeTable,
+  feasible: Int32Array,
+  count: number,
+  totals: Float64Array,
+  raw: Float64Array,
+): boolean {
+  const cpu = pod.requests.cpuMilli;
+  const memory = pod.requests.memoryBytes;
+  const nonZeroCpu = cpu === 0 ? DEFAULT_MILLI_CPU_REQUEST : cpu;
+  const nonZeroMemory = memory === 0 ? DEFAULT_MEMORY_REQUEST : memory;
+  const { allocatableCpu, allocatableMemory, requestedCpu, requestedMemory, resourceScore, resourceScoreCpu, resourceScoreMemory, tainted } = table;
+  const usedCpu = table.nonZeroCpu;
+  const usedMemory = table.nonZeroMemory;
+  let anyRaw = false;
   for (let k = 0; k < count; k++) {
-    const node = nodes[feasible[k]];
-    let total = SCORE_WEIGHTS.NodeResourcesFit * leastAllocatedScore(pod, node);
-    if (!bestEffort) total += SCORE_WEIGHTS.NodeResourcesBalancedAllocation * balancedAllocationScore(pod, node);
+    const at = feasible[k];
+    if (tainted[at] === 0) raw[k] = 0;
+    else {
+      const r = taintTolerationRawScore(pod, nodes[at]);
+      raw[k] = r;
+      if (r !== 0) anyRaw = true;
+    }
+    if (resourceScoreCpu[at] === cpu && resourceScoreMemory[at] === memory) {
+      totals[k] = resourceScore[at];
+      continue;
+    }
+    const allocCpu = allocatableCpu[at];
+    const allocMemory = allocatableMemory[at];
+    let total = SCORE_WEIGHTS.NodeResourcesFit * leastAllocated(allocCpu, allocMemory, usedCpu[at] + nonZeroCpu, usedMemory[at] + nonZeroMemory);
+    if (!bestEffort) {
+      total += SCORE_WEIGHTS.NodeResourcesBalancedAllocation * balancedAllocation(allocCpu, allocMemory, requestedCpu[at] + cpu, requestedMemory[at] + memory);
+    }
     totals[k] = total;
-    plugin[k] = taintTolerationRawScore(pod, node);
+    resourceScore[at] = total;
+    resourceScoreCpu[at] = cpu;
+    resourceScoreMemory[at] = memory;
   }
-  defaultNormalizeScore(plugin, count, true);
-  for (let k = 0; k < count; k++) totals[k] += SCORE_WEIGHTS.TaintToleration * plugin[k];
-  if (scoreTopologySpread(pod, nodes, feasible, count, counter, plugin)) {
-    for (let k = 0; k < count; k++) totals[k] += SCORE_WEIGHTS.PodTopologySpread * plugin[k];
-  }
+  return anyRaw;
 }
 
 /**
@@ -204,6 +283,8 @@ export function schedulePod(
 ): ScheduleResult {
   const n = nodes.length;
   invariantScheduler(Number.isInteger(startIndex) && startIndex >= 0, `startIndex must be a non-negative integer, got ${startIndex}`);
+  const table = options.table;
+  invariantScheduler(table === undefined || table.nodes === nodes, "options.table must describe the nodes given (pass table.nodes)");
   if (n === 0) {
     return { kind: "unschedulable", unschedulable: new Map(), message: ERR_NO_NODES_AVAILABLE, nextStartIndex: 0, evaluated: 0 };
   }
@@ -213,14 +294,47 @@ export function schedulePod(
   ensureScratch(toFind);
   const feasible = feasibleScratch;
 
+  // Without node affinity to check, a schedulable node without taints passes the first three
+  // filters (they would return null), so only NodeResourcesFit and PodTopologySpread remain.
+  const affinity = podHasNodeAffinity(pod);
   let feasibleCount = 0;
   let failedCount = 0;
-  for (let i = 0; i < n && feasibleCount < toFind; i++) {
-    let index = start + i;
-    if (index >= n) index -= n;
-    const reasons = filterNode(pod, nodes[index], spread);
-    if (reasons === null) feasible[feasibleCount++] = index;
-    else failedScratch[failedCount++] = reasons;
+  if (table === undefined) {
+    for (let i = 0; i < n && feasibleCount < toFind; i++) {
+      let index = start + i;
+      if (index >= n) index -= n;
+      const node = nodes[index];
+      const reasons =
+        !affinity && !node.unschedulable && node.taints.length === 0
+          ? (filterNodeResourcesFit(pod, node) ?? filterTopologySpread(spread, pod, node))
+          : filterNode(pod, node, spread);
+      if (reasons === null) feasible[feasibleCount++] = index;
+      else failedScratch[failedCount++] = reasons;
+    }
+  } else {
+    const cpu = pod.requests.cpuMilli;
+    const memory = pod.requests.memoryBytes;
+    const { allocatableCpu, allocatableMemory, allocatablePods, requestedCpu, requestedMemory, requestedPods, unschedulable, tainted } = table;
+    for (let i = 0; i < n && feasibleCount < toFind; i++) {
+      let index = start + i;
+      if (index >= n) index -= n;
+      let reasons: readonly string[] | null;
+      if (!affinity && unschedulable[index] === 0 && tainted[index] === 0) {
+        reasons = resourcesFit(
+          allocatableCpu[index],
+          allocatableMemory[index],
+          allocatablePods[index],
+          requestedCpu[index],
+          requestedMemory[index],
+          requestedPods[index],
+          cpu,
+          memory,
+        );
+        if (reasons === null && spread !== null) reasons = filterTopologySpread(spread, pod, nodes[index]);
+      } else reasons = filterNode(pod, nodes[index], spread);
+      if (reasons === null) feasible[feasibleCount++] = index;
+      else failedScratch[failedCount++] = reasons;
+    }
   }
   const evaluated = feasibleCount + failedCount;
   const nextStartIndex = (start + evaluated) % n;
@@ -234,7 +348,7 @@ export function schedulePod(
   }
   let chosen = 0;
   if (feasibleCount > 1) {
-    prioritizeNodes(pod, nodes, feasible, feasibleCount, counter, totalScratch);
+    prioritizeNodes(pod, nodes, feasible, feasibleCount, counter, totalScratch, table);
     chosen = selectHost(totalScratch, feasibleCount, rng);
   }
   const nodeIndex = feasible[chosen];
@@ -249,6 +363,6 @@ export function totalScores(pod: SchedPod, nodes: readonly SchedNode[], counter:
   ensureScratch(nodes.length);
   const feasible = feasibleScratch;
   for (let k = 0; k < nodes.length; k++) feasible[k] = k;
-  prioritizeNodes(pod, nodes, feasible, nodes.length, counter, totalScratch);
+  prioritizeNodes(pod, nodes, feasible, nodes.length, counter, totalScratch, undefined);
   return Array.from(totalScratch.subarray(0, nodes.length));
 }

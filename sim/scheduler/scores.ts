@@ -74,16 +74,24 @@ export function leastAllocatedScore(pod: SchedPod, node: SchedNode): number {
   const alloc = node.allocatable;
   const used = node.nonZeroRequested ?? node.requested;
   const req = pod.requests;
+  return leastAllocated(
+    alloc.cpuMilli,
+    alloc.memoryBytes,
+    used.cpuMilli + (req.cpuMilli === 0 ? DEFAULT_MILLI_CPU_REQUEST : req.cpuMilli),
+    used.memoryBytes + (req.memoryBytes === 0 ? DEFAULT_MEMORY_REQUEST : req.memoryBytes),
+  );
+}
+
+/** leastAllocatedScore's arithmetic on plain numbers: requested = node's non-zero requests + the pod's. */
+export function leastAllocated(allocCpu: number, allocMemory: number, cpu: number, memory: number): number {
   let score = 0;
   let weightSum = 0;
-  if (alloc.cpuMilli !== 0) {
-    const cpu = used.cpuMilli + (req.cpuMilli === 0 ? DEFAULT_MILLI_CPU_REQUEST : req.cpuMilli);
-    score += leastRequestedScore(cpu, alloc.cpuMilli);
+  if (allocCpu !== 0) {
+    score += leastRequestedScore(cpu, allocCpu);
     weightSum += 1;
   }
-  if (alloc.memoryBytes !== 0) {
-    const memory = used.memoryBytes + (req.memoryBytes === 0 ? DEFAULT_MEMORY_REQUEST : req.memoryBytes);
-    score += leastRequestedScore(memory, alloc.memoryBytes);
+  if (allocMemory !== 0) {
+    score += leastRequestedScore(memory, allocMemory);
     weightSum += 1;
   }
   return weightSum === 0 ? 0 : Math.floor(score / weightSum);
@@ -113,11 +121,16 @@ export function balancedAllocationScore(pod: SchedPod, node: SchedNode): number 
   const alloc = node.allocatable;
   const used = node.requested;
   const req = pod.requests;
+  return balancedAllocation(alloc.cpuMilli, alloc.memoryBytes, used.cpuMilli + req.cpuMilli, used.memoryBytes + req.memoryBytes);
+}
+
+/** balancedAllocationScore's arithmetic on plain numbers: requested = node's requests + the pod's. */
+export function balancedAllocation(allocCpu: number, allocMemory: number, cpu: number, memory: number): number {
   let first = -1;
   let second = -1;
-  if (alloc.cpuMilli !== 0) first = Math.min(1, (used.cpuMilli + req.cpuMilli) / alloc.cpuMilli);
-  if (alloc.memoryBytes !== 0) {
-    const f = Math.min(1, (used.memoryBytes + req.memoryBytes) / alloc.memoryBytes);
+  if (allocCpu !== 0) first = Math.min(1, cpu / allocCpu);
+  if (allocMemory !== 0) {
+    const f = Math.min(1, memory / allocMemory);
     if (first < 0) first = f;
     else second = f;
   }

@@ -14,6 +14,7 @@
  */
 import { findUntoleratedTaint } from "./filters.ts";
 import { isEmptySelector, labelSelectorMatches, nodeLabel, podHasNodeAffinity, podMatchesNodeAffinity } from "./labels.ts";
+import type { NodeTable } from "./node-table.ts";
 import { MAX_NODE_SCORE } from "./scores.ts";
 import {
   LABEL_HOSTNAME,
@@ -241,15 +242,218 @@ export function scoreForCount(count: number, maxSkew: number, weight: number): n
   return count * weight + (maxSkew - 1);
 }
 
-// Scratch reused across calls (none of it escapes): per constraint, domain value → slot and the
-// slot's matching-pod count; per scored node, whether it is ignored and its slot per constraint.
-const domainSlots: Map<string, number>[] = [];
+// Scratch reused across calls (none of it escapes): per constraint, its domains' values (the
+// index is the domain's slot) and matching-pod counts, plus a value → slot Map once there are
+// many domains; per scored node, whether it is ignored and its slot per constraint.
+const domainKeys: string[][] = [];
 const domainCounts: number[][] = [];
+const domainMaps: (Map<string, number> | null)[] = [];
 let ignoredScratch = new Uint8Array(256);
 let slotScratch = new Int32Array(512);
 let weightScratch = new Float64Array(4);
-/** Per constraint: the counter's per-node counts (hostname constraints), if it offers them. */
-const byNodeScratch: (ArrayLike<number> | undefined)[] = [];
+let sumScratch = new Float64Array(256);
+let normalizedScratch = new Float64Array(64);
+const zoneValueScratch: string[] = [];
+const zoneTermScratch: number[] = [];
+/** Zone id → its domain slot in the current assignment (-1: not seen yet), and the ids seen. */
+let slotOfZone = new Int32Array(16).fill(-1);
+const seenZones: number[] = [];
+
+/**
+ * Up to this many domains a constraint's slots are found by scanning its values (zones: a
+ * handful, compared by identity first, cheaper than hashing); beyond, through a Map.
+ */
+const SCANNED_DOMAINS = 8;
+
+/** The slot of domain `value` of constraint `i`, or -1 when no scored node is in it. */
+function findDomain(i: number, value: string): number {
+  const keys = domainKeys[i];
+  if (keys.length <= SCANNED_DOMAINS) {
+    for (let j = 0; j < keys.length; j++) if (keys[j] === value) return j;
+    return -1;
+  }
+  return domainMaps[i]!.get(value) ?? -1;
+}
+
+/** The slot of domain `value` of constraint `i`, created (count 0) when new. */
+function domainSlot(i: number, value: string): number {
+  const found = findDomain(i, value);
+  if (found >= 0) return found;
+  const keys = domainKeys[i];
+  const slot = keys.length;
+  keys.push(value);
+  domainCounts[i].push(0);
+  if (keys.length > SCANNED_DOMAINS) {
+    let map = domainMaps[i];
+    if (map === null) {
+      map = new Map();
+      for (let j = 0; j < keys.length; j++) map.set(keys[j], j);
+      domainMaps[i] = map;
+    } else map.set(value, slot);
+  }
+  return slot;
+}
+
+/**
+ * Constraint `i`'s domain slot for every scored node that is not ignored, into
+ * slots[base + k] (-1: the node lacks the key, which still makes the "" domain exist).
+ */
+function assignDomains(
+  i: number,
+  c: SpreadConstraint,
+  nodes: readonly SchedNode[],
+  feasible: ArrayLike<number>,
+  count: number,
+  ignored: Uint8Array,
+  slots: Int32Array,
+  base: number,
+): void {
+  if (c.isZone) {
+    for (let k = 0; k < count; k++) {
+      if (ignored[k] === 1) continue;
+      const zone = nodes[feasible[k]].zone;
+      const slot = domainSlot(i, zone);
+      slots[base + k] = zone === "" ? -1 : slot;
+    }
+    return;
+  }
+  for (let k = 0; k < count; k++) {
+    if (ignored[k] === 1) continue;
+    const value = nodeLabel(nodes[feasible[k]], c.topologyKey);
+    const slot = domainSlot(i, value ?? "");
+    slots[base + k] = value === undefined ? -1 : slot;
+  }
+}
+
+/** assignDomains for a zone constraint from the table's zone ids (no string compared per node). */
+function assignZonesFromTable(i: number, table: NodeTable, feasible: ArrayLike<number>, count: number, ignored: Uint8Array, slots: Int32Array, base: number): void {
+  const zones = table.zones;
+  if (slotOfZone.length < zones.length) slotOfZone = new Int32Array(Math.max(zones.length, 2 * slotOfZone.length)).fill(-1);
+  const zoneOf = table.zone;
+  const none = table.zoneId("");
+  let seen = 0;
+  for (let k = 0; k < count; k++) {
+    if (ignored[k] === 1) continue;
+    const zone = zoneOf[feasible[k]];
+    let slot = slotOfZone[zone];
+    if (slot < 0) {
+      slot = domainSlot(i, zones[zone]);
+      slotOfZone[zone] = slot;
+      seenZones[seen++] = zone;
+    }
+    slots[base + k] = zone === none ? -1 : slot;
+  }
+  for (let j = 0; j < seen; j++) slotOfZone[seenZones[j]] = -1;
+}
+
+/** The system defaults' shape: hostname then zone, both with a selector. */
+function hostnameThenZone(constraints: readonly SpreadConstraint[]): boolean {
+  const host = constraints[0];
+  const zone = constraints[1];
+  return host.isHostname && host.selector !== null && zone.isZone && zone.selector !== null;
+}
+
+/**
+ * scoreTopologySpread for the system defaults (hostname then zone constraint) on a NodeTable,
+ * with the zone counts from countInZone and the node counts from `hostCounts`: the same
+ * arithmetic as the general path (each node's sum is 0 + its hostname term + its zone term, in
+ * that order), in three passes over the scored nodes instead of eight.
+ */
+function scoreHostnameAndZone(
+  pod: SchedPod,
+  constraints: readonly SpreadConstraint[],
+  table: NodeTable,
+  feasible: ArrayLike<number>,
+  count: number,
+  counter: MatchingPodCounter,
+  hostCounts: ArrayLike<number>,
+  out: { [i: number]: number },
+): void {
+  const host = constraints[0];
+  const zone = constraints[1];
+  if (sumScratch.length < count) sumScratch = new Float64Array(Math.max(count, 2 * sumScratch.length));
+  if (slotScratch.length < count) slotScratch = new Int32Array(Math.max(count, 2 * slotScratch.length));
+  const sums = sumScratch;
+  const slots = slotScratch;
+  const zones = table.zones;
+  if (slotOfZone.length < zones.length) slotOfZone = new Int32Array(Math.max(zones.length, 2 * slotOfZone.length)).fill(-1);
+  const zoneOf = table.zone;
+  const none = table.zoneId("");
+
+  // Pass 1: the hostname term (its weight needs only the number of scored nodes) and each node's
+  // zone domain (initPreScoreState; a node without a zone makes the "" domain exist).
+  const hostWeight = topologyNormalizingWeight(count);
+  const hostSkew = host.maxSkew;
+  const zoneValues: string[] = zoneValueScratch;
+  zoneValues.length = 0;
+  for (let k = 0; k < count; k++) {
+    const at = feasible[k];
+    sums[k] = scoreForCount(hostCounts[at], hostSkew, hostWeight);
+    const z = zoneOf[at];
+    let slot = slotOfZone[z];
+    if (slot < 0) {
+      slot = zoneValues.length;
+      zoneValues.push(zones[z]);
+      slotOfZone[z] = slot;
+      seenZones[slot] = z;
+    }
+    slots[k] = z === none ? -1 : slot;
+  }
+  for (let j = 0; j < zoneValues.length; j++) slotOfZone[seenZones[j]] = -1;
+
+  // PreScore (countInZone per domain, as the zone fast path does) and the zone term per domain.
+  const zoneWeight = topologyNormalizingWeight(zoneValues.length);
+  const zoneTerms = zoneTermScratch;
+  zoneTerms.length = 0;
+  for (let j = 0; j < zoneValues.length; j++) {
+    zoneTerms.push(scoreForCount(counter.countInZone!(zoneValues[j], pod.namespace, zone.selector!), zone.maxSkew, zoneWeight));
+  }
+
+  // Pass 2: add the zone term, round, find the extremes.
+  let min = Number.MAX_SAFE_INTEGER;
+  let max = 0;
+  for (let k = 0; k < count; k++) {
+    const slot = slots[k];
+    const rounded = Math.round(slot >= 0 ? sums[k] + zoneTerms[slot] : sums[k]);
+    out[k] = rounded;
+    if (rounded < min) min = rounded;
+    if (rounded > max) max = rounded;
+  }
+  // Pass 3: NormalizeScore.
+  normalizeSpreadScores(out, count, null, min, max);
+}
+
+/** sums[k] += scoreForCount(pods in node k's domain) for the nodes that carry the key. */
+function addDomainScores(
+  sums: Float64Array,
+  count: number,
+  ignored: Uint8Array,
+  slots: Int32Array,
+  base: number,
+  counts: readonly number[],
+  maxSkew: number,
+  weight: number,
+): void {
+  for (let k = 0; k < count; k++) {
+    const slot = slots[base + k];
+    if (ignored[k] === 0 && slot >= 0) sums[k] += scoreForCount(counts[slot], maxSkew, weight);
+  }
+}
+
+/** sums[k] += scoreForCount(pods on node k) from the counter's per-node counts. */
+function addNodeScores(
+  sums: Float64Array,
+  count: number,
+  ignored: Uint8Array,
+  feasible: ArrayLike<number>,
+  counts: ArrayLike<number>,
+  maxSkew: number,
+  weight: number,
+): void {
+  for (let k = 0; k < count; k++) {
+    if (ignored[k] === 0) sums[k] += scoreForCount(counts[feasible[k]], maxSkew, weight);
+  }
+}
 
 /**
  * PodTopologySpread PreScore + Score + NormalizeScore for the scored nodes `nodes[feasible[k]]`,
@@ -279,6 +483,7 @@ export function scoreTopologySpread(
   count: number,
   counter: MatchingPodCounter,
   out: { [i: number]: number },
+  table?: NodeTable,
 ): boolean {
   const constraints = scoringConstraints(pod);
   const nc = constraints.length;
@@ -286,45 +491,53 @@ export function scoreTopologySpread(
   const own = pod.topologySpreadConstraints;
   const requireAll = own !== undefined && own.length > 0;
 
-  if (ignoredScratch.length < count) ignoredScratch = new Uint8Array(Math.max(count, ignoredScratch.length * 2));
+  if (table !== undefined && !requireAll && nc === 2 && hostnameThenZone(constraints) && zoneFastPath(pod, constraints, counter)) {
+    const counts = counter.countsByNode?.(pod.namespace, constraints[0].selector!, nodes);
+    if (counts !== undefined) {
+      scoreHostnameAndZone(pod, constraints, table, feasible, count, counter, counts, out);
+      return true;
+    }
+  }
+  if (ignoredScratch.length < count) {
+    ignoredScratch = new Uint8Array(Math.max(count, ignoredScratch.length * 2));
+    sumScratch = new Float64Array(ignoredScratch.length);
+  }
   if (slotScratch.length < count * nc) slotScratch = new Int32Array(Math.max(count * nc, slotScratch.length * 2));
   if (weightScratch.length < nc) weightScratch = new Float64Array(nc);
   const ignored = ignoredScratch;
   const slots = slotScratch;
   const weights = weightScratch;
-  while (domainSlots.length < nc) {
-    domainSlots.push(new Map());
+  const sums = sumScratch;
+  while (domainKeys.length < nc) {
+    domainKeys.push([]);
     domainCounts.push([]);
+    domainMaps.push(null);
   }
   for (let i = 0; i < nc; i++) {
-    domainSlots[i].clear();
+    domainKeys[i].length = 0;
     domainCounts[i].length = 0;
+    domainMaps[i] = null;
   }
+
+  // The passes below go constraint by constraint over the nodes (short loops that stay
+  // optimised); a node's sum still adds its constraints' terms in constraint order, so the
+  // floating-point result is the same as a node-by-node walk.
 
   // initPreScoreState over the scored nodes: ignored nodes, domains, each node's domain slot
   // (-1 when it lacks the label: it still makes the "" domain exist, but earns no credit).
   let ignoredCount = 0;
-  for (let k = 0; k < count; k++) {
-    const node = nodes[feasible[k]];
-    if (requireAll && !nodeHasAllKeys(node, constraints)) {
-      ignored[k] = 1;
-      ignoredCount++;
-      continue;
+  if (requireAll) {
+    for (let k = 0; k < count; k++) {
+      const skip = !nodeHasAllKeys(nodes[feasible[k]], constraints);
+      ignored[k] = skip ? 1 : 0;
+      if (skip) ignoredCount++;
     }
-    ignored[k] = 0;
-    for (let i = 0; i < nc; i++) {
-      const c = constraints[i];
-      if (c.isHostname) continue;
-      const value = topologyValue(node, c);
-      const key = value ?? "";
-      let slot = domainSlots[i].get(key);
-      if (slot === undefined) {
-        slot = domainCounts[i].length;
-        domainSlots[i].set(key, slot);
-        domainCounts[i].push(0);
-      }
-      slots[k * nc + i] = value === undefined ? -1 : slot;
-    }
+  } else ignored.fill(0, 0, count);
+  for (let i = 0; i < nc; i++) {
+    const c = constraints[i];
+    if (c.isHostname) continue;
+    if (c.isZone && table !== undefined) assignZonesFromTable(i, table, feasible, count, ignored, slots, i * count);
+    else assignDomains(i, c, nodes, feasible, count, ignored, slots, i * count);
   }
   for (let i = 0; i < nc; i++) {
     weights[i] = topologyNormalizingWeight(constraints[i].isHostname ? count - ignoredCount : domainCounts[i].length);
@@ -335,7 +548,9 @@ export function scoreTopologySpread(
     for (let i = 0; i < nc; i++) {
       const c = constraints[i];
       if (c.isHostname || c.selector === null) continue;
-      for (const [zone, slot] of domainSlots[i]) {
+      const keys = domainKeys[i];
+      for (let slot = 0; slot < keys.length; slot++) {
+        const zone = keys[slot];
         if (requireAll && zone === "") continue;
         domainCounts[i][slot] = counter.countInZone!(zone, pod.namespace, c.selector);
       }
@@ -346,44 +561,63 @@ export function scoreTopologySpread(
       for (let i = 0; i < nc; i++) {
         const c = constraints[i];
         if (c.isHostname || !nodeIncluded(c, pod, node)) continue;
-        const slot = domainSlots[i].get(topologyValue(node, c) ?? "");
-        if (slot !== undefined) domainCounts[i][slot] += countOnNode(counter, node, pod, c.selector);
+        const slot = findDomain(i, topologyValue(node, c) ?? "");
+        if (slot >= 0) domainCounts[i][slot] += countOnNode(counter, node, pod, c.selector);
       }
     }
   }
 
-  // Score, then NormalizeScore.
-  const byNode = byNodeScratch;
+  // Score: Σ over constraints of scoreForCount, rounded; then NormalizeScore.
+  sums.fill(0, 0, count);
   for (let i = 0; i < nc; i++) {
     const c = constraints[i];
-    byNode[i] = c.isHostname && c.selector !== null && counter.countsByNode !== undefined ? counter.countsByNode(pod.namespace, c.selector, nodes) : undefined;
+    if (!c.isHostname) {
+      addDomainScores(sums, count, ignored, slots, i * count, domainCounts[i], c.maxSkew, weights[i]);
+      continue;
+    }
+    const counts = c.selector !== null && counter.countsByNode !== undefined ? counter.countsByNode(pod.namespace, c.selector, nodes) : undefined;
+    if (counts !== undefined) {
+      addNodeScores(sums, count, ignored, feasible, counts, c.maxSkew, weights[i]);
+      continue;
+    }
+    for (let k = 0; k < count; k++) {
+      if (ignored[k] === 0) sums[k] += scoreForCount(countOnNode(counter, nodes[feasible[k]], pod, c.selector), c.maxSkew, weights[i]);
+    }
   }
   let min = Number.MAX_SAFE_INTEGER;
   let max = 0;
   for (let k = 0; k < count; k++) {
     if (ignored[k] === 1) continue;
-    const at = feasible[k];
-    const node = nodes[at];
-    let score = 0;
-    for (let i = 0; i < nc; i++) {
-      const c = constraints[i];
-      if (c.isHostname) {
-        const counts = byNode[i];
-        score += scoreForCount(counts === undefined ? countOnNode(counter, node, pod, c.selector) : counts[at], c.maxSkew, weights[i]);
-        continue;
-      }
-      const slot = slots[k * nc + i];
-      if (slot >= 0) score += scoreForCount(domainCounts[i][slot], c.maxSkew, weights[i]);
-    }
-    const rounded = Math.round(score);
+    const rounded = Math.round(sums[k]);
     out[k] = rounded;
     if (rounded < min) min = rounded;
     if (rounded > max) max = rounded;
   }
-  for (let k = 0; k < count; k++) {
-    if (ignored[k] === 1) out[k] = 0;
-    else if (max === 0) out[k] = MAX_NODE_SCORE;
-    else out[k] = Math.floor((MAX_NODE_SCORE * (max + min - out[k])) / max);
-  }
+  normalizeSpreadScores(out, count, ignored, min, max);
   return true;
+}
+
+/**
+ * NormalizeScore in place over out[0..count) holding rounded scores between min and max:
+ * 100·(max + min − s) / max, truncated; 100 for all when max = 0; ignored nodes (when given) 0.
+ */
+function normalizeSpreadScores(out: { [i: number]: number }, count: number, ignored: Uint8Array | null, min: number, max: number): void {
+  if (max === 0) {
+    for (let k = 0; k < count; k++) out[k] = ignored !== null && ignored[k] === 1 ? 0 : MAX_NODE_SCORE;
+    return;
+  }
+  // The normalised score of each value in [min, max], computed once per value: the raw scores
+  // are rounded sums over a few counts, so 500 nodes share a handful of values.
+  const range = max - min + 1;
+  if (range > count) {
+    for (let k = 0; k < count; k++) {
+      out[k] = ignored !== null && ignored[k] === 1 ? 0 : Math.floor((MAX_NODE_SCORE * (max + min - out[k])) / max);
+    }
+    return;
+  }
+  if (normalizedScratch.length < range) normalizedScratch = new Float64Array(Math.max(range, 2 * normalizedScratch.length));
+  const normalized = normalizedScratch;
+  for (let v = 0; v < range; v++) normalized[v] = Math.floor((MAX_NODE_SCORE * (max - v)) / max);
+  if (ignored === null) for (let k = 0; k < count; k++) out[k] = normalized[out[k] - min];
+  else for (let k = 0; k < count; k++) out[k] = ignored[k] === 1 ? 0 : normalized[out[k] - min];
 }

@@ -1,0 +1,201 @@
+// Random clusters, workloads, strategies, timelines and faults, written as scenario files and run
+// through the real loader and runner: no run throws (the test runner's KUBESIM_TEST=1 checks the
+// cluster invariants after every event), every run ends within its event budget, request
+// accounting adds up, availability and reachability stay in [0, 1]; and when every fault
+// recovers, every workload has converged by the end of a long settle phase (faults over, then
+// SETTLE_SECONDS of quiet), or the failure says which workload is short of what.
+//
+// CI runs a few dozen small cases; KUBESIM_LONG=1 runs many more.
+// Long form, recorded: KUBESIM_LONG=1 (seeds 1 and 2, 300 + 300 runs: 600 random scenarios, 1185
+// replications, both settling and free models). See the report of the reliability work for what
+// they found.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import fc from "fast-check";
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { MICROS_PER_SECOND } from "../../sim/core/time.ts";
+import { EventBudgetExceeded } from "../../sim/core/simulation.ts";
+import type { ReplicationResult } from "../../sim/engine/replication.ts";
+import { DEFAULT_BIN, effectiveScenarios, planUnits, type RunSettings, runUnit } from "../../sim/engine/run.ts";
+import { formatDiagnostic } from "../../sim/scenario/diagnostics.ts";
+import { loadScenarioSync } from "../../sim/scenario/load.ts";
+import { type ScenarioModel, scenarioFiles, scenarioModel, writeScenario } from "./scenario-gen.ts";
+
+const t = suite("reliability: random scenarios never throw, keep their accounting and converge once faults are over");
+
+const LONG = process.env.KUBESIM_LONG === "1";
+/**
+ * Reported bug deployment-terminating-stale (see the skipped test below): until it is fixed, a
+ * Deployment's terminating count is not required to return to 0. Set to false once fixed.
+ */
+const KNOWN_BUG_DEPLOYMENT_TERMINATING = true;
+const RUNS = LONG ? 1000 : 25;
+/** Far above what these small scenarios need (a few 10⁴ events): reaching it means a livelock. */
+const MAX_EVENTS = 3_000_000;
+const work = mkdtempSync(join(tmpdir(), "kubesim-random-"));
+let counter = 0;
+let kept = false;
+
+/** What has not converged at the end of a run, in words; empty when everything has. */
+function pending(result: ReplicationResult, ignoreDeploymentTerminating = KNOWN_BUG_DEPLOYMENT_TERMINATING): string[] {
+  const end = Math.max(...result.samples.map((s) => s.time));
+  const out: string[] = [];
+  for (const s of result.samples) {
+    if (s.time !== end) continue;
+    const terminating = s.workload.startsWith("deployment/") && ignoreDeploymentTerminating ? 0 : s.terminating;
+    if (s.updated !== s.desired || s.available !== s.desired || s.ready !== s.desired || terminating !== 0) {
+      out.push(`${s.workload}: desired ${s.desired}, updated ${s.updated}, ready ${s.ready}, available ${s.available}, terminating ${s.terminating}`);
+    }
+  }
+  return out;
+}
+
+function describe(m: ScenarioModel): string {
+  return `${m.settling ? "settling" : "free"} scenario, seed ${m.seed}:\n${scenarioFiles(m).scenario}\n--- manifests/workloads.yaml\n${scenarioFiles(m).manifests}`;
+}
+
+/** Loads the model through the real loader and runs every strategy once; returns the failures. */
+function check(m: ScenarioModel): string[] {
+  const dir = join(work, `case-${counter++}`);
+  const file = writeScenario(dir, m);
+  const failures: string[] = [];
+  try {
+    const loaded = loadScenarioSync(file);
+    if (!loaded.ok) {
+      failures.push(`the generated scenario does not load:\n${loaded.errors.map(formatDiagnostic).join("\n")}`);
+      return failures;
+    }
+    const scenario = loaded.scenario;
+    const settings: RunSettings = {
+      seed: String(m.seed),
+      replications: 1,
+      duration: scenario.spec.duration,
+      strategies: [],
+      bin: DEFAULT_BIN * 10,
+      events: "none",
+      maxEvents: MAX_EVENTS,
+      checkInvariants: true,
+    };
+    const effective = effectiveScenarios(scenario, settings);
+    for (const unit of planUnits(scenario, settings)) {
+      const where = `strategy ${unit.strategy}`;
+      let result: ReplicationResult;
+      try {
+        result = runUnit(effective.get(unit.strategy)!, unit, settings);
+      } catch (error) {
+        const e = error as Error;
+        failures.push(error instanceof EventBudgetExceeded ? `${where}: more than ${MAX_EVENTS} events (${e.message})` : `${where}: threw ${e.stack ?? e.message}`);
+        continue;
+      }
+      const r = result.requests;
+      if (r.ok + r.failed + r.timeout !== r.total) failures.push(`${where}: requests ok ${r.ok} + failed ${r.failed} + timeout ${r.timeout} != total ${r.total}`);
+      for (const [name, v] of [
+        ["availability", result.availability],
+        ["reachability", result.reachability],
+      ] as const) {
+        if (v !== null && !(v >= 0 && v <= 1)) failures.push(`${where}: ${name} ${v} outside [0, 1]`);
+      }
+      if (result.eventsProcessed > MAX_EVENTS) failures.push(`${where}: ${result.eventsProcessed} events processed, over the budget`);
+      if (result.durationSeconds * MICROS_PER_SECOND !== scenario.spec.duration) failures.push(`${where}: ran ${result.durationSeconds} s, not the scenario's duration`);
+      if (m.settling) {
+        const left = pending(result);
+        if (left.length > 0) {
+          failures.push(`${where}: not converged ${Math.round(result.durationSeconds - m.activeEnd)} s after the last event or fault recovery:\n  ${left.join("\n  ")}`);
+        }
+      }
+    }
+  } finally {
+    if (failures.length === 0) rmSync(dir, { recursive: true, force: true });
+    else {
+      kept = true;
+      failures.push(`files kept in ${dir}`);
+    }
+  }
+  return failures;
+}
+
+/**
+ * Runs `RUNS` models drawn with `seed` and collects every failure (no early stop, no shrinking:
+ * each failure carries its whole scenario, and the files are kept for `kubesim run`).
+ */
+function property(settling: boolean, seed: number) {
+  const models = fc.sample(scenarioModel(settling), { numRuns: RUNS, seed });
+  const failed: string[] = [];
+  let units = 0;
+  models.forEach((m, i) => {
+    units += m.strategies.length;
+    const failures = check(m);
+    if (failures.length > 0) failed.push(`model ${i} of fast-check seed ${seed}:\n${failures.join("\n")}\n\n${describe(m)}`);
+  });
+  if (LONG) console.log(`random-scenarios: ${settling ? "settling" : "free"} models, seed ${seed}: ${models.length} scenarios, ${units} replications, ${failed.length} failed`);
+  if (failed.length > 0) assert.unreachable(`${failed.length} of ${models.length} random scenarios failed:\n\n${failed.join("\n\n=====\n\n")}`);
+}
+
+t("without faults, or with faults that all recover, every rollout completes after the settle phase", () => {
+  property(true, 1);
+});
+
+t("any timeline, any fault, recovered or not: no exception, accounting adds up, ratios in [0, 1]", () => {
+  property(false, 2);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Bugs the long form found, reported and not fixed yet: skipped until the fix lands (then remove
+// `.skip`, and for the first one KNOWN_BUG_DEPLOYMENT_TERMINATING above).
+
+/** Loads a scenario text (with inline objects) and runs its default strategy once. */
+function runText(text: string): ReplicationResult {
+  const dir = join(work, `bug-${counter++}`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "scenario.yaml"), text);
+  const loaded = loadScenarioSync(join(dir, "scenario.yaml"));
+  if (!loaded.ok) throw new Error(loaded.errors.map(formatDiagnostic).join("\n"));
+  const settings: RunSettings = { seed: "1", replications: 1, duration: loaded.scenario.spec.duration, strategies: [], bin: DEFAULT_BIN, events: "none", checkInvariants: true };
+  const [unit] = planUnits(loaded.scenario, settings);
+  return runUnit(effectiveScenarios(loaded.scenario, settings).get(unit.strategy)!, unit, settings);
+}
+
+const ONE_DEPLOYMENT = (extra: string) => `apiVersion: kubesim/v1alpha1
+kind: Scenario
+metadata: {name: bug}
+spec:
+  duration: 10m
+  start: empty
+  cluster: {nodes: [{name: n, count: 1}]}
+  timing: {imagePull: 2s, containerStart: 1s}
+  apps: {web: {startup: 1s, shutdown: 1s}}
+  objects:
+    - apiVersion: apps/v1
+      kind: Deployment
+      metadata: {name: web}
+      spec:
+        replicas: 3
+        selector: {matchLabels: {app: web}}
+        template:
+          metadata: {labels: {app: web}}
+          spec:
+            containers: [{name: web, image: web:v1, readinessProbe: {tcpSocket: {port: 80}, periodSeconds: 5}}]
+${extra}`;
+
+t.skip("BUG deployment-terminating-stale: a Deployment's terminating count returns to 0 once its pods are gone", () => {
+  // sim/controllers/deployment/controller.ts #syncStatus leaves terminatingReplicas out of its
+  // `changed` test, so the status keeps the last non-zero count (timeseries.csv's `terminating`).
+  const result = runText(ONE_DEPLOYMENT("  events: [{at: 60s, scale: {target: deployment/web, replicas: 1}}]\n"));
+  assert.equal(pending(result, false), [], "terminating replicas left at the end");
+});
+
+t.skip("BUG partition-readiness: a pod whose containers start while its node is partitioned becomes Ready after the heal", () => {
+  // sim/kubelet/kubelet.ts #readinessChanged returns early on the API's containersRunning (not
+  // posted yet: the node is partitioned) without noting the kubelet's own readiness, so the heal
+  // has nothing to post and the pod stays not Ready for ever.
+  const result = runText(ONE_DEPLOYMENT("  events: [{at: 1s, fault: {action: network-partition, selector: {node: n-1}, duration: 60s}}]\n"));
+  assert.equal(pending(result), []);
+});
+
+t.after(() => {
+  if (!kept) rmSync(work, { recursive: true, force: true });
+});
+
+t.run();
