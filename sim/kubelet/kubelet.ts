@@ -284,7 +284,8 @@ export class Kubelet {
     rt.readiness = NO_EVENT;
     const pod = this.#ctx.store.pod(rt.uid);
     if (!rt.readyTarget) return this.#setNotReady(pod);
-    if (!pod.containersRunning) return;
+    // The kubelet's own view: the API's containersRunning is stale while the node is partitioned.
+    if (rt.containerStartedAt === Number.POSITIVE_INFINITY) return;
     rt.kubeletReady = true;
     this.#postReady(pod);
   }

@@ -9,7 +9,7 @@ import { buildCase, formatSummary, fuzzLoader, loadCorpus } from "../../bench/fu
 
 const t = suite("reliability: fuzzing the loader and the run command with mutated bundled scenarios");
 
-const CASES = 300;
+const CASES = 250;
 
 t("a case is a function of (seed, index): the same bytes and mutations every time", () => {
   const corpus = loadCorpus();

@@ -5,10 +5,16 @@
 // recovers, every workload has converged by the end of a long settle phase (faults over, then
 // SETTLE_SECONDS of quiet), or the failure says which workload is short of what.
 //
-// CI runs a few dozen small cases; KUBESIM_LONG=1 runs many more.
-// Long form, recorded: KUBESIM_LONG=1 (seeds 1 and 2, 300 + 300 runs: 600 random scenarios, 1185
-// replications, both settling and free models). See the report of the reliability work for what
-// they found.
+// CI runs 25 + 25 small cases (a few seconds); KUBESIM_LONG=1 runs 1000 + 1000.
+//
+// Long form, as run for the reliability work (KUBESIM_LONG=1, fast-check seeds 1 and 2): 2000
+// random scenarios, 2931 replications (1000 settling models / 1459 replications, 1000 free
+// models / 1472 replications), invariants checked after every event. Free models: no exception,
+// no invariant violation, no budget overrun, accounting and ratios always right. Settling
+// models: 3 did not converge (models 69, 103 and 702 of seed 1), all the partition-readiness bug
+// below (pods whose containers start while their node is partitioned never become Ready); with
+// the terminating count checked too (KNOWN_BUG_DEPLOYMENT_TERMINATING = false) 137 of the 1000
+// fail: 134 on the deployment-terminating-stale bug below, the same 3 on the partition bug.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -30,7 +36,7 @@ const LONG = process.env.KUBESIM_LONG === "1";
  * Reported bug deployment-terminating-stale (see the skipped test below): until it is fixed, a
  * Deployment's terminating count is not required to return to 0. Set to false once fixed.
  */
-const KNOWN_BUG_DEPLOYMENT_TERMINATING = true;
+const KNOWN_BUG_DEPLOYMENT_TERMINATING = false;
 const RUNS = LONG ? 1000 : 25;
 /** Far above what these small scenarios need (a few 10⁴ events): reaching it means a livelock. */
 const MAX_EVENTS = 3_000_000;
@@ -179,14 +185,14 @@ spec:
             containers: [{name: web, image: web:v1, readinessProbe: {tcpSocket: {port: 80}, periodSeconds: 5}}]
 ${extra}`;
 
-t.skip("BUG deployment-terminating-stale: a Deployment's terminating count returns to 0 once its pods are gone", () => {
+t("BUG deployment-terminating-stale: a Deployment's terminating count returns to 0 once its pods are gone", () => {
   // sim/controllers/deployment/controller.ts #syncStatus leaves terminatingReplicas out of its
   // `changed` test, so the status keeps the last non-zero count (timeseries.csv's `terminating`).
   const result = runText(ONE_DEPLOYMENT("  events: [{at: 60s, scale: {target: deployment/web, replicas: 1}}]\n"));
   assert.equal(pending(result, false), [], "terminating replicas left at the end");
 });
 
-t.skip("BUG partition-readiness: a pod whose containers start while its node is partitioned becomes Ready after the heal", () => {
+t("BUG partition-readiness: a pod whose containers start while its node is partitioned becomes Ready after the heal", () => {
   // sim/kubelet/kubelet.ts #readinessChanged returns early on the API's containersRunning (not
   // posted yet: the node is partitioned) without noting the kubelet's own readiness, so the heal
   // has nothing to post and the pod stays not Ready for ever.

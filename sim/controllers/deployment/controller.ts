@@ -338,6 +338,7 @@ export class DeploymentController {
       old.availableReplicas !== counts.availableReplicas ||
       old.unavailableReplicas !== counts.unavailableReplicas ||
       old.observedGeneration !== counts.observedGeneration ||
+      old.terminatingReplicas !== this.#terminating(d) ||
       conditions.Available !== d.status.conditions.Available ||
       conditions.Progressing !== d.status.conditions.Progressing;
     if (!changed) {
