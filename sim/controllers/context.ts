@@ -54,12 +54,11 @@ export function randomUid(stream: RandomStream): string {
 const creationOrders = new WeakMap<ClusterStore, Map<Pod, number>>();
 
 /**
- * The pods bound to a node, in store order, as a walk over every pod filtering by node gives
- * them (controllers act on them in this order, which fixes the order of their events), at the
- * cost of the node's pods rather than of all 150,000. Call it from event handlers, not from a
- * watcher (the first call installs one).
+ * Every pod's position in store (creation) order: the order of a walk over `store.pods`, for
+ * sorting a few pods into it without such a walk. Kept by a watcher installed on the first call;
+ * call it from constructors and event handlers, not from a watcher.
  */
-export function podsOnNodeInStoreOrder(store: ClusterStore, nodeName: string): Pod[] {
+export function storeOrder(store: ClusterStore): ReadonlyMap<Pod, number> {
   let order = creationOrders.get(store);
   if (order === undefined) {
     const positions = new Map<Pod, number>();
@@ -73,8 +72,20 @@ export function podsOnNodeInStoreOrder(store: ClusterStore, nodeName: string): P
     creationOrders.set(store, positions);
     order = positions;
   }
-  const pods = store.podsOnNode(nodeName);
-  const at = order;
-  pods.sort((a, b) => at.get(a)! - at.get(b)!);
-  return pods;
+  return order;
+}
+
+/** Sorts pods of the store into store order, in place. */
+export function sortInStoreOrder(store: ClusterStore, pods: Pod[]): Pod[] {
+  const at = storeOrder(store);
+  return pods.sort((a, b) => at.get(a)! - at.get(b)!);
+}
+
+/**
+ * The pods bound to a node, in store order, as a walk over every pod filtering by node gives
+ * them (controllers act on them in this order, which fixes the order of their events), at the
+ * cost of the node's pods rather than of all 150,000.
+ */
+export function podsOnNodeInStoreOrder(store: ClusterStore, nodeName: string): Pod[] {
+  return sortInStoreOrder(store, store.podsOnNode(nodeName));
 }

@@ -506,7 +506,7 @@ export class EndpointSliceController {
       const e = written !== undefined && endpointStillMatches(written, pod, service) ? written : podToEndpoint(pod, service);
       desired.set(endpointKey(e), e);
     }
-    const placed = placeEndpoints(state.slices.slices, desired, this.#max, () => `${service.name}-${randomSuffix(this.#names)}`);
+    const placed = placeConsuming(state.slices.slices, desired, this.#max, () => `${service.name}-${randomSuffix(this.#names)}`);
     state.reconciled = true;
     if (placed === null) return; // nothing to write
     const before = state.byPod;
@@ -557,11 +557,15 @@ function emptySlices(service: string, namespace: string, generation: number, now
  */
 export function placeEndpoints(
   existing: readonly EndpointSlice[],
-  desiredIn: ReadonlyMap<string, Endpoint>,
+  desired: ReadonlyMap<string, Endpoint>,
   max: number,
   newName: () => string,
 ): EndpointSlice[] | null {
-  const desired = new Map(desiredIn);
+  return placeConsuming(existing, new Map(desired), max, newName);
+}
+
+/** placeEndpoints that takes the endpoints it places out of `desired` (no copy per reconcile). */
+function placeConsuming(existing: readonly EndpointSlice[], desired: Map<string, Endpoint>, max: number, newName: () => string): EndpointSlice[] | null {
   const kept: { name: string; endpoints: Endpoint[]; state: "unchanged" | "update" | "delete" }[] = [];
   for (const slice of existing) {
     const endpoints: Endpoint[] = [];
@@ -578,7 +582,8 @@ export function placeEndpoints(
     if (updated || endpoints.length !== slice.endpoints.length) state = endpoints.length === 0 ? "delete" : "update";
     kept.push({ name: slice.name, endpoints, state });
   }
-  const remaining = [...desired.values()];
+  const remaining: Endpoint[] = [];
+  for (const e of desired.values()) remaining.push(e);
   let next = 0;
   // 2. Fill the slices being updated, fullest first (stable for equal lengths).
   const updating = kept.filter((s) => s.state === "update").sort((a, b) => b.endpoints.length - a.endpoints.length);

@@ -242,7 +242,8 @@ export class NetworkModel {
   readonly #live: number[] = [];
   readonly #livePos: number[] = [];
   readonly #ips = new Map<string, IpRecord>();
-  readonly #ipOfPod = new Map<string, string>();
+  /** Pod uid → the record of its IP (one lookup per pod change, which is most store changes). */
+  readonly #recOfPod = new Map<string, IpRecord>();
   readonly #ipsByNode = new Map<string, Set<string>>();
   /** Incremented whenever an IP's status changes or an entry's routing changes. */
   #epoch = 0;
@@ -466,11 +467,11 @@ export class NetworkModel {
 
   #podSeen(pod: Pod): void {
     if (pod.ip === null) return;
-    const old = this.#ipOfPod.get(pod.uid);
-    if (old !== undefined && old !== pod.ip) {
-      const rec = this.#ips.get(old)!;
-      rec.podUid = null;
-      this.#refresh(rec);
+    const known = this.#recOfPod.get(pod.uid);
+    if (known !== undefined) {
+      if (known.ip === pod.ip) return this.#refresh(known);
+      known.podUid = null;
+      this.#refresh(known);
     }
     let rec = this.#ips.get(pod.ip);
     if (rec === undefined) {
@@ -484,15 +485,14 @@ export class NetworkModel {
       rec.okSince = this.#ctx.sim.now;
       this.#epoch++;
     }
-    this.#ipOfPod.set(pod.uid, pod.ip);
+    this.#recOfPod.set(pod.uid, rec);
     this.#refresh(rec);
   }
 
   #podGone(pod: Pod): void {
-    const ip = this.#ipOfPod.get(pod.uid);
-    if (ip === undefined) return;
-    this.#ipOfPod.delete(pod.uid);
-    const rec = this.#ips.get(ip)!;
+    const rec = this.#recOfPod.get(pod.uid);
+    if (rec === undefined) return;
+    this.#recOfPod.delete(pod.uid);
     rec.podUid = null;
     this.#refresh(rec);
   }

@@ -4,6 +4,11 @@
  * plugins and weights, and pick the best with ties broken by reservoir sampling. Pure: the caller
  * owns the clock, the queue, binding, and the running start index.
  *
+ * At scale the caller passes a NodeTable (node-table.ts): the filters and scores then read its
+ * columns, and the common case (no node affinity, system-default spreading) runs as one fused
+ * pass (fused-cycle.ts). Every path gives the same result and the same random draws
+ * (test/scheduler/node-table.test.ts).
+ *
  * Left out on purpose: nominated nodes and preemption (so no " preemption: …" suffix on the
  * FitError message), extenders, PreFilter results narrowing the node list, parallelism (upstream
  * filters nodes concurrently and may check a few extra nodes; here exactly enough are checked),
@@ -24,7 +29,8 @@ import {
   SCORE_WEIGHTS,
   taintTolerationRawScore,
 } from "./scores.ts";
-import { filterTopologySpread, preFilterTopologySpread, type SpreadFilterState, scoreTopologySpread } from "./topology-spread.ts";
+import { fusedCycle } from "./fused-cycle.ts";
+import { filterTopologySpread, hostnameAndZoneSpread, preFilterTopologySpread, type SpreadFilterState, scoreTopologySpread } from "./topology-spread.ts";
 import { invariantScheduler } from "./invariant.ts";
 import { podHasNodeAffinity } from "./labels.ts";
 import type { NodeTable } from "./node-table.ts";
@@ -297,6 +303,14 @@ export function schedulePod(
   // Without node affinity to check, a schedulable node without taints passes the first three
   // filters (they would return null), so only NodeResourcesFit and PodTopologySpread remain.
   const affinity = podHasNodeAffinity(pod);
+  if (table !== undefined && !affinity && spread === null) {
+    // The common case on a table: one pass filters and gathers what the scores need.
+    const defaults = hostnameAndZoneSpread(pod, nodes, counter);
+    if (defaults !== null) {
+      const o = fusedCycle(pod, nodes, table, start, toFind, rng, counter, defaults, feasible, totalScratch, failedScratch);
+      return cycleResult(nodes, n, start, o.evaluated, o.feasibleCount, o.failedCount, o.chosen);
+    }
+  }
   let feasibleCount = 0;
   let failedCount = 0;
   if (table === undefined) {
@@ -336,9 +350,17 @@ export function schedulePod(
       else failedScratch[failedCount++] = reasons;
     }
   }
-  const evaluated = feasibleCount + failedCount;
-  const nextStartIndex = (start + evaluated) % n;
+  let chosen = feasibleCount === 0 ? -1 : 0;
+  if (feasibleCount > 1) {
+    prioritizeNodes(pod, nodes, feasible, feasibleCount, counter, totalScratch, table);
+    chosen = selectHost(totalScratch, feasibleCount, rng);
+  }
+  return cycleResult(nodes, n, start, feasibleCount + failedCount, feasibleCount, failedCount, chosen);
+}
 
+/** The result of a cycle whose feasible nodes and rejections are in the scratch arrays. */
+function cycleResult(nodes: readonly SchedNode[], n: number, start: number, evaluated: number, feasibleCount: number, failedCount: number, chosen: number): ScheduleResult {
+  const nextStartIndex = (start + evaluated) % n;
   if (feasibleCount === 0) {
     const histogram = new Map<string, number>();
     for (let i = 0; i < failedCount; i++) {
@@ -346,12 +368,7 @@ export function schedulePod(
     }
     return { kind: "unschedulable", unschedulable: histogram, message: fitErrorMessage(n, histogram), nextStartIndex, evaluated };
   }
-  let chosen = 0;
-  if (feasibleCount > 1) {
-    prioritizeNodes(pod, nodes, feasible, feasibleCount, counter, totalScratch, table);
-    chosen = selectHost(totalScratch, feasibleCount, rng);
-  }
-  const nodeIndex = feasible[chosen];
+  const nodeIndex = feasibleScratch[chosen];
   return { kind: "scheduled", node: nodes[nodeIndex], nodeIndex, nextStartIndex, evaluated, feasible: feasibleCount };
 }
 

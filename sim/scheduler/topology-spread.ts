@@ -4,9 +4,13 @@
  * to a pod without its own constraints whose owner selector (`spreadSelector`) is non-empty.
  *
  * Counting existing pods goes through the caller's MatchingPodCounter. Scoring a pod costs one
- * countOnNode per scored node plus one countInZone per zone among them; the walk over all nodes
- * that upstream does in PreScore is replaced by countInZone whenever that gives the same sum
- * (no nodeSelector/affinity to honour, no taint policy, keys hostname/zone only).
+ * countOnNode per scored node (or one countsByNode array for them all) plus one countInZone per
+ * zone among them; the walk over all nodes that upstream does in PreScore is replaced by
+ * countInZone whenever that gives the same sum (no nodeSelector/affinity to honour, no taint
+ * policy, keys hostname/zone only). The score runs pass by pass over the scored nodes, with a
+ * three-pass version for the system defaults on a NodeTable (and fused-cycle.ts fuses it further
+ * into the cycle); a node's sum always adds its constraints' terms in constraint order, so every
+ * version gives the same floating-point result.
  *
  * Left out on purpose: matchLabelKeys, and the behaviour with NodeInclusionPolicyInPodTopologySpread
  * off (it is on by default since v1.26: nodeAffinityPolicy Honor and nodeTaintsPolicy Ignore unless
@@ -344,6 +348,30 @@ function assignZonesFromTable(i: number, table: NodeTable, feasible: ArrayLike<n
     slots[base + k] = zone === none ? -1 : slot;
   }
   for (let j = 0; j < seen; j++) slotOfZone[seenZones[j]] = -1;
+}
+
+/** What a fused scheduling cycle needs to score the system-default spreading itself. */
+export interface HostnameAndZoneSpread {
+  readonly hostSkew: number;
+  readonly zoneSkew: number;
+  readonly zoneSelector: LabelSelector;
+  /** Matching pods per node position (the counter's countsByNode for the hostname selector). */
+  readonly hostCounts: ArrayLike<number>;
+}
+
+/**
+ * The pod's scoring constraints when they are the system defaults' shape (hostname then zone,
+ * both with a selector, no constraints of its own) and can be counted as the table path does
+ * (zone fast path, per-node counts from the counter); else null.
+ */
+export function hostnameAndZoneSpread(pod: SchedPod, nodes: readonly SchedNode[], counter: MatchingPodCounter): HostnameAndZoneSpread | null {
+  const own = pod.topologySpreadConstraints;
+  if (own !== undefined && own.length > 0) return null;
+  const constraints = scoringConstraints(pod);
+  if (constraints.length !== 2 || !hostnameThenZone(constraints) || !zoneFastPath(pod, constraints, counter)) return null;
+  const hostCounts = counter.countsByNode?.(pod.namespace, constraints[0].selector!, nodes);
+  if (hostCounts === undefined) return null;
+  return { hostSkew: constraints[0].maxSkew, zoneSkew: constraints[1].maxSkew, zoneSelector: constraints[1].selector!, hostCounts };
 }
 
 /** The system defaults' shape: hostname then zone, both with a selector. */
