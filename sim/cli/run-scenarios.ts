@@ -118,7 +118,7 @@ async function runChecked(options: RunOptions, io: Io): Promise<number> {
   if (bin <= 0) throw new UsageError("--bin must be greater than 0");
   const maxWall = durationOption("max-wall-time", options.maxWallTime);
   const shard = parseShard(options.shard, io.env);
-  const loaded: Loaded[] = [];
+  const loaded: Scenario[] = [];
   let invalid = false;
   for (const arg of options.scenarios) {
     const path = resolveScenarioPath(arg);
@@ -134,21 +134,21 @@ async function runChecked(options: RunOptions, io: Io): Promise<number> {
     for (const s of options.strategies) {
       if (!names.includes(s)) throw new UsageError(`--strategy ${s}: scenario ${scenario.metadata.name} has no such strategy (it has: ${names.join(", ")})`);
     }
-    loaded.push({ scenario, settings: undefined as unknown as RunSettings, outDir: undefined });
+    loaded.push(scenario);
   }
   if (invalid) return EXIT.usage;
 
-  let seed = options.seed;
-  const seedFromFiles = loaded.every((l) => l.scenario.spec.seed !== undefined);
-  if (seed === undefined && !seedFromFiles) {
-    seed = String(randomBytes(4).readUInt32BE(0));
-    io.stderr(`seed=${seed} (re-run with --seed ${seed} to reproduce)\n`);
+  // A seed is picked only for scenarios that name none (and only when --seed is absent).
+  let picked: string | undefined;
+  if (options.seed === undefined && loaded.some((s) => s.spec.seed === undefined)) {
+    picked = String(randomBytes(4).readUInt32BE(0));
+    io.stderr(`seed=${picked} (re-run with --seed ${picked} to reproduce)\n`);
   }
   const several = loaded.length > 1;
-  const runs: Loaded[] = loaded.map(({ scenario }) => {
+  const runs: Loaded[] = loaded.map((scenario) => {
     const name = scenario.metadata.name;
     const settings: RunSettings = {
-      seed: seed ?? scenario.spec.seed!,
+      seed: options.seed ?? scenario.spec.seed ?? picked!,
       replications: options.replications ?? scenario.spec.replications,
       duration: duration ?? scenario.spec.duration,
       strategies: options.strategies,

@@ -89,7 +89,7 @@ export function nodeSpecs(effective: EffectiveScenario): NodeSpec[] {
   return out;
 }
 
-function constantSeconds(d: Distribution, rng: { next(): number }): number {
+function drawSeconds(d: Distribution, rng: { next(): number }): number {
   return d.sample(rng) / MICROS_PER_SECOND;
 }
 
@@ -113,7 +113,7 @@ export function runReplication(effective: EffectiveScenario, options: Replicatio
       schedulingLatency: effective.timing.schedulingLatency,
       imagePull: effective.timing.imagePull,
       containerStart: effective.timing.containerStart,
-      defaultTolerationSeconds: constantSeconds(effective.timing.defaultTolerationSeconds, settings),
+      defaultTolerationSeconds: drawSeconds(effective.timing.defaultTolerationSeconds, settings),
     },
     appFor,
     recordEvents: options.recordEvents,
