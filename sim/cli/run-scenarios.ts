@@ -12,6 +12,7 @@ import type { Time } from "../core/time.ts";
 import { availableParallelism } from "node:os";
 import { runOnWorkers, UnitError, type UnitResult } from "../engine/pool.ts";
 import { DEFAULT_BIN, effectiveScenarios, planUnits, type RunSettings, runUnit } from "../engine/run.ts";
+import { wallClockMs } from "../engine/replication.ts";
 import { buildTables, csvFiles } from "../report/build-report.ts";
 import { allPassed, compareToBaseline, formatBaselineTable, formatCheckLines, noRegressions, parseComparisonCsv } from "../report/checks.ts";
 import { formatSummaryTable } from "../report/summary-table.ts";
@@ -181,7 +182,9 @@ async function runChecked(options: RunOptions, io: Io): Promise<number> {
 }
 
 async function runOne(run: Loaded, options: RunOptions, io: Io, deadline: number | undefined): Promise<number> {
-  const { scenario, settings } = run;
+  const { scenario } = run;
+  // Units poll the deadline while they run (on the wall clock every thread shares).
+  const settings: RunSettings = deadline === undefined ? run.settings : { ...run.settings, deadline: wallClockMs() + (deadline - io.now()) };
   const name = scenario.metadata.name;
   const units = planUnits(scenario, settings);
   const effective = effectiveScenarios(scenario, settings);
@@ -226,6 +229,10 @@ async function runOne(run: Loaded, options: RunOptions, io: Io, deadline: number
       io.stderr(
         `kubesim: --max-events ${options.maxEvents} exceeded in ${name}, strategy ${unit.strategy}, replication ${unit.replication} (${error.message}); no report written\n`,
       );
+      return EXIT.budget;
+    }
+    if (error.remoteName === "WallTimeExceeded") {
+      io.stderr(`kubesim: --max-wall-time ${options.maxWallTime} exceeded in ${name}, strategy ${unit.strategy}, replication ${unit.replication} (${error.message}); no report written\n`);
       return EXIT.budget;
     }
     const repro = `kubesim run ${scenario.file} --seed ${settings.seed} --strategy ${unit.strategy} --replications ${unit.replication + 1} --workers 1${settings.checkInvariants ? " --check-invariants" : ""}`;

@@ -36,6 +36,31 @@ export class EventBudgetExceeded extends Error {
   }
 }
 
+/** Thrown when a run takes longer in wall time than its budget (CLI exit code 3). */
+export class WallTimeExceeded extends Error {
+  readonly at: Time;
+  constructor(at: Time) {
+    super(`wall-time budget exceeded at t=${toSeconds(at)}s`);
+    this.name = "WallTimeExceeded";
+    this.at = at;
+  }
+}
+
+/**
+ * A budget for the whole life of a simulation (the CLI's --max-events and --max-wall-time):
+ * events, and the work that is done without events (simulated requests), both count, so that a
+ * run always ends within it whatever the scenario asks for.
+ */
+export interface WorkBudget {
+  /** Most units of work: events processed plus work charged with `charge`. */
+  readonly maxWork?: number;
+  /** Polled every few thousand units of work; true ends the run with WallTimeExceeded. */
+  readonly overDeadline?: () => boolean;
+}
+
+/** Units of work between two polls of a budget's deadline. */
+const DEADLINE_POLL = 4096;
+
 export interface RunOptions {
   /** Stop after processing every event at or before this instant; the clock then reads `until`. */
   readonly until?: Time;
@@ -51,6 +76,12 @@ export class Simulation {
   #now: Time = 0;
   #processed = 0;
   #stopRequested = false;
+  #charged = 0;
+  #workLimit = Number.POSITIVE_INFINITY;
+  #overDeadline: (() => boolean) | null = null;
+  #nextPoll = DEADLINE_POLL;
+  /** The work done at which `#checkpoint` must run next (one compare per event otherwise). */
+  #nextCheck = Number.POSITIVE_INFINITY;
   /** Called after every event; for invariant checkers, which observe and never schedule. */
   afterEvent: ((sim: Simulation) => void) | null = null;
 
@@ -66,6 +97,36 @@ export class Simulation {
   /** Events processed since the simulation was created. */
   get eventsProcessed(): number {
     return this.#processed;
+  }
+
+  /** Events processed plus the work charged without events (see WorkBudget). */
+  get workDone(): number {
+    return this.#processed + this.#charged;
+  }
+
+  /** Sets the budget of the whole simulation (from now on, counting the work already done). */
+  limit(budget: WorkBudget): void {
+    this.#workLimit = budget.maxWork ?? Number.POSITIVE_INFINITY;
+    this.#overDeadline = budget.overDeadline ?? null;
+    this.#nextPoll = this.workDone + DEADLINE_POLL;
+    this.#nextCheck = this.#overDeadline === null ? this.#workLimit + 1 : Math.min(this.#workLimit + 1, this.#nextPoll);
+  }
+
+  /** Counts `units` of work done without an event (requests); throws when the budget is spent. */
+  charge(units = 1): void {
+    this.#charged += units;
+    if (this.#processed + this.#charged >= this.#nextCheck) this.#checkpoint();
+  }
+
+  /** The work done reached the next checkpoint: the limit, or the time to poll the deadline. */
+  #checkpoint(): void {
+    const done = this.#processed + this.#charged;
+    if (done > this.#workLimit) throw new EventBudgetExceeded(this.#workLimit, this.#now);
+    if (this.#overDeadline !== null && done >= this.#nextPoll) {
+      this.#nextPoll = done + DEADLINE_POLL;
+      if (this.#overDeadline()) throw new WallTimeExceeded(this.#now);
+    }
+    this.#nextCheck = this.#overDeadline === null ? this.#workLimit + 1 : Math.min(this.#workLimit + 1, this.#nextPoll);
   }
 
   /** Events pending. */
@@ -135,6 +196,7 @@ export class Simulation {
     while (queue.size > 0 && queue.peekTime() <= until) {
       if (this.#processed >= limit) throw new EventBudgetExceeded(options.maxEvents!, queue.peekTime());
       this.step();
+      if (this.#processed + this.#charged >= this.#nextCheck) this.#checkpoint();
       if (this.#stopRequested) return "stopped";
     }
     if (until !== Number.POSITIVE_INFINITY) {

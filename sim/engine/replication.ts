@@ -32,8 +32,16 @@ export interface ReplicationOptions {
   /** Timeseries bin (µs). */
   readonly bin: Time;
   readonly recordEvents: boolean;
+  /** Events plus simulated requests this replication may process, bootstrap included. */
   readonly maxEvents?: number;
+  /** Wall clock (ms since the epoch) by which the replication must end, or it throws WallTimeExceeded. */
+  readonly deadline?: number;
   readonly checkInvariants?: boolean;
+}
+
+/** Wall-clock ms since the epoch, the same in every thread; the budget's, never the model's. */
+export function wallClockMs(): number {
+  return performance.timeOrigin + performance.now(); // wall-clock ok: the budget, not the model
 }
 
 /** Request and endpoint figures of one time bin (keyed by the bin's end time). */
@@ -129,6 +137,8 @@ export function runReplication(effective: EffectiveScenario, options: Replicatio
       nodeMonitorGracePeriod: effective.timing.nodeMonitorGracePeriod.sample(settings),
     },
   });
+  const deadline = options.deadline;
+  world.sim.limit({ maxWork: options.maxEvents, overDeadline: deadline === undefined ? undefined : () => wallClockMs() > deadline });
   const duration = spec.duration;
   const metrics = new WorkloadMetrics(world.sim, world.store, options.bin, duration);
 
@@ -225,7 +235,7 @@ export function runReplication(effective: EffectiveScenario, options: Replicatio
     }
   }
 
-  world.run(duration, options.maxEvents);
+  world.run(duration);
   const rollout = metrics.result();
   const traffic = world.network?.results(duration) ?? [];
   const first = traffic[0];
@@ -306,13 +316,13 @@ function deleteObject(world: World, target: ObjectRef): void {
     if (d === undefined) return;
     for (const rs of [...store.replicaSets.values()]) {
       if (rs.owner?.uid !== d.uid) continue;
-      owned.push(...store.podsOwnedBy(rs.uid));
+      for (const pod of store.podsOwnedBy(rs.uid)) owned.push(pod); // no spread: 10^5 arguments overflow the stack
       store.apply({ type: "workload/delete", kind: "ReplicaSet", name: rs.name });
     }
   } else if (kind === "StatefulSet") {
     const s = store.statefulSets.get(target.name);
     if (s === undefined) return;
-    owned.push(...store.podsOwnedBy(s.uid));
+    for (const pod of store.podsOwnedBy(s.uid)) owned.push(pod);
   }
   if (kind === "Deployment" || kind === "StatefulSet" || kind === "Service" || kind === "PodDisruptionBudget") {
     store.apply({ type: "workload/delete", kind, name: target.name });

@@ -27,6 +27,8 @@ export interface RunSettings {
   readonly bin: Time;
   readonly events: "all" | "first" | "none";
   readonly maxEvents?: number;
+  /** Wall clock (ms since the epoch, see wallClockMs) by which every unit must end (--max-wall-time). */
+  readonly deadline?: number;
   /** Check cluster invariants after every event (--check-invariants). */
   readonly checkInvariants?: boolean;
   /** 1-based shard i of n. */
@@ -74,6 +76,7 @@ export function runUnit(effective: EffectiveScenario, unit: RunUnit, settings: R
     bin: settings.bin,
     recordEvents,
     maxEvents: settings.maxEvents,
+    deadline: settings.deadline,
   });
 }
 

@@ -764,6 +764,7 @@ export class NetworkModel {
       const retry = e.retries.length > 0 ? e.retries[0].at : Number.POSITIVE_INFINITY;
       if (arrival <= retry) {
         if (!(arrival < b)) return;
+        this.#ctx.sim.charge(); // requests are work without events: they count toward the budget
         const req: Request = { arrival, bin: Math.floor(arrival / this.#bin), client: -1, attempt: 0, at: arrival, last: OK };
         const u = e.clients.next();
         if (this.#live.length > 0) req.client = this.#live[Math.floor(u * this.#live.length)];

@@ -28,12 +28,13 @@ import {
   type PathSegment,
   required,
   suggest,
+  formatValue,
 } from "./diagnostics.ts";
 import { isEmptySelector, selectorMatches } from "./names.ts";
 import type { SimulatedKind } from "./kube-validation.ts";
 import { refOf } from "./manifests.ts";
 import type { AppOutput, EventOutput, ScenarioOutput, TimingOverrideOutput, TrafficOutput } from "./schema.ts";
-import { EVENT_ACTIONS } from "./schema.ts";
+import { EVENT_ACTIONS, MAX_NODES } from "./schema.ts";
 import { getSource, locate, type NodeSource, setSource, type SourcePos } from "./source.ts";
 import { patchManifest } from "./strategy.ts";
 import type {
@@ -174,13 +175,21 @@ class Builder {
   registerNodes(): void {
     const pools = get(this.raw, "spec", "cluster", "nodes");
     if (!Array.isArray(pools)) return;
+    let total = 0;
     pools.forEach((pool, i) => {
       const name = get(pool, "name");
       if (typeof name !== "string") return;
       if (this.pools.has(name)) this.error(["spec", "cluster", "nodes", i, "name"], duplicate(name));
       this.pools.add(name);
       const count = get(pool, "count") ?? 1;
-      if (typeof count === "number" && Number.isSafeInteger(count)) for (let n = 1; n <= count; n++) this.nodes.add(`${name}-${n}`);
+      // A count above the limit is the schema's error; names are registered only within it.
+      if (typeof count === "number" && Number.isSafeInteger(count) && count <= MAX_NODES) {
+        total += count;
+        if (total > MAX_NODES && total - count <= MAX_NODES) {
+          this.error(["spec", "cluster", "nodes", i, "count"], invalid(count, `the pools have ${total} nodes so far; kubesim simulates at most ${MAX_NODES}`));
+        }
+        if (total <= MAX_NODES) for (let n = 1; n <= count; n++) this.nodes.add(`${name}-${n}`);
+      }
       const zones = get(pool, "zones");
       if (Array.isArray(zones)) {
         for (const z of zones) if (typeof z === "string") this.zones.add(z);
@@ -217,7 +226,7 @@ class Builder {
     const name = match[2];
     if (kind === undefined) {
       const canonical = [...new Set(Object.values(TARGET_KINDS))].map((k) => k.toLowerCase());
-      this.error(path, invalid(text, `unknown kind ${JSON.stringify(match[1])}${didYouMean(word, canonical)}`), atKey);
+      this.error(path, invalid(text, `unknown kind ${formatValue(match[1])}${didYouMean(word, canonical)}`), atKey);
       return undefined;
     }
     if (!allowed.includes(kind)) {
@@ -233,7 +242,7 @@ class Builder {
     if (!objects.has(ref) && !this.#in.incomplete) {
       const close = suggest(name, [...objects.values()].filter((m) => m.kind === kind).map((m) => m.name));
       const hint = close === undefined ? "" : `; did you mean ${JSON.stringify(refOf(kind, close))}?`;
-      this.error(path, notFound(text, `no ${kind} named ${JSON.stringify(name)} in the manifests${hint}`), atKey);
+      this.error(path, notFound(text, `no ${kind} named ${formatValue(name)} in the manifests${hint}`), atKey);
       return undefined;
     }
     return { kind, name, ref };
@@ -256,7 +265,7 @@ class Builder {
       if (typeof serviceName !== "string" || serviceName === "" || this.everObjects.has(refOf("Service", serviceName))) continue;
       const pos = locate(m.object, ["spec", "serviceName"]) ?? this.#in.docPos;
       const path = formatPath([...(m.source.path ? [m.source.path] : []), "spec", "serviceName"]);
-      this.warnings.push({ ...pos, path, message: `no Service named ${JSON.stringify(serviceName)} in the manifests (the StatefulSet's governing Service)` });
+      this.warnings.push({ ...pos, path, message: `no Service named ${formatValue(serviceName)} in the manifests (the StatefulSet's governing Service)` });
     }
   }
 
@@ -298,7 +307,7 @@ class Builder {
     }
     const selector = get(m.object, "spec", "selector");
     if (!isMap(selector) || Object.keys(selector).length === 0) {
-      this.warn(path, `Service ${JSON.stringify(m.name)} has no selector, so it has no endpoints and every request fails`);
+      this.warn(path, `Service ${formatValue(m.name)} has no selector, so it has no endpoints and every request fails`);
     }
     return m;
   }
@@ -548,7 +557,7 @@ class Builder {
           const traffic = get(this.raw, "spec", "traffic");
           const name = c.service.replace(/^service\//, "");
           if (Array.isArray(traffic) && !traffic.some((t) => get(t, "service") === name)) {
-            this.warn([...path, "service"], `no traffic is sent to service ${JSON.stringify(name)}; its request metrics stay empty`);
+            this.warn([...path, "service"], `no traffic is sent to service ${formatValue(name)}; its request metrics stay empty`);
           }
         }
       }

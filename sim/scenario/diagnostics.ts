@@ -54,13 +54,18 @@ export function segmentKey(segment: PathSegment): string | number {
   return typeof segment === "object" ? segment.key : segment;
 }
 
+/** A user's key as a path shows it: a megabyte-long key must not make a megabyte-long message. */
+function clip(key: string): string {
+  return key.length > 64 ? `${key.slice(0, 61)}...` : key;
+}
+
 /** `spec.template.spec.containers[0].ports[1]`, `metadata.labels[app]`. */
 export function formatPath(path: FieldPath): string {
   let out = "";
   for (const segment of path) {
     if (typeof segment === "number") out += `[${segment}]`;
-    else if (typeof segment === "object") out += `[${segment.key}]`;
-    else out += out === "" ? segment : `.${segment}`;
+    else if (typeof segment === "object") out += `[${clip(segment.key)}]`;
+    else out += out === "" ? clip(segment) : `.${clip(segment)}`;
   }
   return out;
 }
@@ -114,7 +119,7 @@ export function notFound(value: unknown, detail?: string): string {
 /** `unknown field "replicaton"; did you mean "replications"?` as strict decoding words it. */
 export function unknownField(key: string, known: Iterable<string>): string {
   const suggestion = suggest(key, known);
-  const base = `unknown field ${JSON.stringify(key)}`;
+  const base = `unknown field ${formatValue(key)}`;
   return suggestion === undefined ? base : `${base}; did you mean ${JSON.stringify(suggestion)}?`;
 }
 
@@ -152,11 +157,14 @@ export function editDistance(a: string, b: string): number {
  * Ties go to the earlier candidate, so suggestions are stable.
  */
 export function suggest(word: string, candidates: Iterable<string>): string | undefined {
+  // The distance is at least the difference in length: a candidate that far off is never close
+  // enough, and skipping it keeps a megabyte of user text from costing a megabyte-wide table.
   const lower = word.toLowerCase();
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const candidate of candidates) {
     if (candidate === word) continue;
+    if (Math.abs(word.length - candidate.length) > Math.max(1, Math.floor(Math.max(word.length, candidate.length) / 3))) continue;
     const distance = editDistance(lower, candidate.toLowerCase());
     if (distance < bestDistance) {
       best = candidate;

@@ -267,7 +267,7 @@ export function checkFields(value: unknown, typeName: string): { errors: FieldFi
     if (table === undefined || !isMap(v)) return;
     for (const [key, child] of Object.entries(v)) {
       if (key.startsWith("$")) continue;
-      const field = table[key];
+      const field = Object.hasOwn(table, key) ? table[key] : undefined; // not `toString` of Object.prototype
       const childPath = [...path, seg(key)];
       if (field === undefined) {
         errors.push({ path: childPath, message: unknownField(key, Object.keys(table)), atKey: true });

@@ -23,6 +23,7 @@ import {
   suggest,
   duplicate,
   mapKey,
+  formatValue,
 } from "./diagnostics.ts";
 import { booleanMessage } from "./zod-diagnostics.ts";
 import {
@@ -38,6 +39,10 @@ import {
   selectorMatches,
 } from "./names.ts";
 import { compareQuantities, isNegative, parseQuantity, type Quantity, QuantityError } from "./quantity.ts";
+
+import { MAX_REPLICAS } from "./schema.ts";
+
+const INT32_MAX = 2_147_483_647;
 
 /** A Kubernetes object as plain JSON. */
 export type KubeObject = Record<string, unknown>;
@@ -152,7 +157,7 @@ export function classifyObject(value: unknown): Classification {
   const hint = close === undefined ? "" : `; did you mean ${JSON.stringify(close)}?`;
   return {
     action: "reject",
-    errors: [{ path: ["kind"], message: invalid(kind, `no matches for kind ${JSON.stringify(kind)} in version ${JSON.stringify(apiVersion)}${hint}`) }],
+    errors: [{ path: ["kind"], message: invalid(kind, `no matches for kind ${formatValue(kind)} in version ${formatValue(apiVersion)}${hint}`) }],
   };
 }
 
@@ -336,6 +341,19 @@ class Findings {
     return n;
   }
 
+  /**
+   * `spec.replicas`: an int32 (the API decodes it so; a larger number does not decode) that is
+   * not negative, and within what kubesim simulates.
+   */
+  replicas(path: FieldPath, v: unknown): number | undefined {
+    const n = this.nonNegative(path, v);
+    if (n === undefined) return undefined;
+    if (n > INT32_MAX) this.error(path, invalid(n, `must fit in an int32 (at most ${INT32_MAX})`));
+    else if (n > MAX_REPLICAS) this.error(path, invalid(n, `kubesim simulates at most ${MAX_REPLICAS} replicas per workload`));
+    else return n;
+    return undefined;
+  }
+
   bool(path: FieldPath, v: unknown): boolean | undefined {
     if (v === undefined) return undefined;
     if (typeof v === "boolean") return v;
@@ -360,7 +378,10 @@ class Findings {
       const p = [...path, mapKey(k)];
       for (const msg of isQualifiedName(k)) this.error(p, invalid(k, msg));
       if (typeof value !== "string") {
-        this.error(p, invalid(value, `must be a string; quote it in YAML (${JSON.stringify(String(value))})`));
+        // A scalar (number, boolean, null) was meant as text: show the quoted form. A mapping or
+        // a list cannot be quoted into a label value.
+        const scalar = value === null || typeof value !== "object";
+        this.error(p, invalid(value, scalar ? `must be a string; quote it in YAML (${JSON.stringify(String(value))})` : "must be a string, not a mapping or a list"));
         continue;
       }
       if (values === "label") for (const msg of isValidLabelValue(value)) this.error(p, invalid(value, msg));
@@ -721,7 +742,7 @@ function validateSelectorField(f: Findings, spec: Record<string, unknown>, what:
 }
 
 function validateDeploymentSpec(f: Findings, spec: Record<string, unknown>): void {
-  f.nonNegative(["spec", "replicas"], spec.replicas);
+  f.replicas(["spec", "replicas"], spec.replicas);
   const selector = validateSelectorField(f, spec, "deployment");
   validatePodTemplate(f, ["spec", "template"], spec.template, selector);
 
@@ -752,7 +773,7 @@ function validateDeploymentSpec(f: Findings, spec: Record<string, unknown>): voi
 }
 
 function validateReplicaSetSpec(f: Findings, spec: Record<string, unknown>): void {
-  f.nonNegative(["spec", "replicas"], spec.replicas);
+  f.replicas(["spec", "replicas"], spec.replicas);
   f.nonNegative(["spec", "minReadySeconds"], spec.minReadySeconds);
   const selector = validateSelectorField(f, spec, "replicaset");
   validatePodTemplate(f, ["spec", "template"], spec.template, selector);
@@ -791,7 +812,7 @@ function validateStatefulSetSpec(f: Findings, spec: Record<string, unknown>): vo
   }
   const ordinals = f.map(["spec", "ordinals"], spec.ordinals);
   if (ordinals !== undefined) f.nonNegative(["spec", "ordinals", "start"], ordinals.start);
-  f.nonNegative(["spec", "replicas"], spec.replicas);
+  f.replicas(["spec", "replicas"], spec.replicas);
   f.nonNegative(["spec", "minReadySeconds"], spec.minReadySeconds);
   f.nonNegative(["spec", "revisionHistoryLimit"], spec.revisionHistoryLimit);
   if (spec.serviceName !== undefined && spec.serviceName !== "") f.name(["spec", "serviceName"], spec.serviceName, isDNS1123Label);

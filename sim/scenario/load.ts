@@ -16,7 +16,7 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildScenario } from "./build.ts";
-import { type Diagnostic, formatDiagnostic, formatPath, invalid, notFound, type PathSegment } from "./diagnostics.ts";
+import { type Diagnostic, formatDiagnostic, formatValue, formatPath, invalid, notFound, type PathSegment } from "./diagnostics.ts";
 import { admitObject, type ObjectOrigin } from "./manifests.ts";
 import { SCENARIO_API_VERSION, scenarioSchema, sharedScenarioJsonSchema } from "./schema.ts";
 import { locate, type SourcePos } from "./source.ts";
@@ -57,10 +57,14 @@ function tooLarge(size: number): string {
   return `file is too large (${mib} MiB); the limit is ${YAML_LIMITS.maxFileBytes / 1024 / 1024} MiB`;
 }
 
+/** FIFOs, sockets and devices would block or never end (a FIFO, /dev/zero): never read them. */
+const NOT_REGULAR = "not a regular file (a FIFO, socket or device); give the path of a YAML file";
+
 function readSync(path: string): ReadResponse {
   try {
     const info = statSync(path);
     if (info.isDirectory()) return { kind: "dir", entries: readdirSync(path) };
+    if (!info.isFile()) return { kind: "error", message: NOT_REGULAR };
     if (info.size > YAML_LIMITS.maxFileBytes) return { kind: "error", message: tooLarge(info.size) };
     return { kind: "file", bytes: readFileSync(path) };
   } catch (error) {
@@ -72,6 +76,7 @@ async function readAsync(path: string): Promise<ReadResponse> {
   try {
     const info = await stat(path);
     if (info.isDirectory()) return { kind: "dir", entries: await readdir(path) };
+    if (!info.isFile()) return { kind: "error", message: NOT_REGULAR };
     if (info.size > YAML_LIMITS.maxFileBytes) return { kind: "error", message: tooLarge(info.size) };
     return { kind: "file", bytes: await readFile(path) };
   } catch (error) {
@@ -372,16 +377,13 @@ export function loadScenarioSync(path: string): LoadResult {
 // `kubesim validate`: scenarios and plain manifest files.
 
 function* validateSteps(path: string): Steps<ValidateResult> {
-  const peek = yield { path };
-  if (peek.kind === "file") {
-    const decoded = decodeYamlBytes(peek.bytes, path);
-    if ("text" in decoded && /^\s*kind:\s*["']?Scenario["']?\s*$/m.test(decoded.text)) {
-      const result = yield* loadSteps(path);
-      return result.ok ? { ok: true, errors: [], warnings: result.warnings } : { ok: false, errors: result.errors, warnings: result.warnings };
-    }
-  }
   const report = new Report();
   const documents = yield* readYaml(path, report);
+  // A scenario in any YAML style (block, flow, JSON) is one whose document says kind: Scenario.
+  if (documents?.some((d) => isMap(d.value) && d.value.kind === "Scenario")) {
+    const result = yield* loadSteps(path);
+    return result.ok ? { ok: true, errors: [], warnings: result.warnings } : { ok: false, errors: result.errors, warnings: result.warnings };
+  }
   const seen = new Map<string, SourcePos>();
   for (const doc of documents ?? []) {
     if (doc.value === null) continue;
@@ -392,7 +394,7 @@ function* validateSteps(path: string): Steps<ValidateResult> {
       const pos = locate(m.object, ["metadata", "name"]) ?? doc.pos;
       const first = seen.get(m.ref);
       if (first) {
-        report.errors.push({ ...pos, path: "metadata.name", message: `Duplicate value: ${JSON.stringify(m.name)}: ${m.ref} is already defined at ${first.file}:${first.line}:${first.column}` });
+        report.errors.push({ ...pos, path: "metadata.name", message: `Duplicate value: ${formatValue(m.name)}: ${m.ref} is already defined at ${first.file}:${first.line}:${first.column}` });
       } else {
         seen.set(m.ref, pos);
       }

@@ -16,6 +16,16 @@ import { DurationError, parseDurationValue } from "../core/duration.ts";
 import type { Time } from "../core/time.ts";
 import { cpuMillicores, memoryBytes, QuantityError } from "./quantity.ts";
 
+/**
+ * kubesim's own limits, far above what Kubernetes supports (5,000 nodes, 150,000 pods), so that
+ * a slip of the keyboard (a count of 10^8) is an error rather than an hour of work or an
+ * out-of-memory crash.
+ */
+export const MAX_NODES = 50_000;
+export const MAX_REPLICAS = 1_000_000;
+export const MAX_TRAFFIC_RATE = 1_000_000;
+export const MAX_SEED_LENGTH = 256;
+
 export const SCENARIO_API_VERSION = "kubesim/v1alpha1";
 
 /** Marks a custom issue whose input had the wrong type for the field (used to pick union branches). */
@@ -230,7 +240,11 @@ const app = z
 const traffic = z
   .strictObject({
     service: z.string().min(1).meta({ description: "Name of a Service in the manifests." }),
-    rate: z.number().min(0).meta({ description: "Requests per second (Poisson arrivals)." }),
+    rate: z
+      .number()
+      .min(0)
+      .max(MAX_TRAFFIC_RATE)
+      .meta({ description: `Requests per second (Poisson arrivals); at most ${MAX_TRAFFIC_RATE}: kubesim draws every request.` }),
     timeout: duration.prefault("1s").meta({ description: "Client timeout. Default 1s." }),
     retries: z
       .strictObject({
@@ -274,7 +288,7 @@ const event = z
         app: app.optional().meta({ description: "App behaviour of the new revision." }),
       })
       .optional(),
-    scale: z.strictObject({ target: targetRef, replicas: z.int().min(0) }).optional(),
+    scale: z.strictObject({ target: targetRef, replicas: z.int().min(0).max(MAX_REPLICAS) }).optional(),
     patch: patchMap.optional(),
     delete: z.strictObject({ target: targetRef }).optional(),
     apply: z
@@ -328,7 +342,7 @@ const check = z.strictObject({
 
 const nodePool = z.strictObject({
   name: dnsLabel.meta({ description: "Pool name; nodes are <name>-1 … <name>-<count>." }),
-  count: z.int().min(1).default(1),
+  count: z.int().min(1).max(MAX_NODES).default(1).meta({ description: `Nodes in the pool (all pools together: at most ${MAX_NODES}).` }),
   capacity: z
     .strictObject({
       cpu: quantity(cpuMillicores, "CPU").prefault("4"),
@@ -351,7 +365,7 @@ const nodePool = z.strictObject({
 
 const spec = z.strictObject({
   seed: z
-    .union([z.string(), z.number()])
+    .union([z.string().max(MAX_SEED_LENGTH), z.number()])
     .optional()
     .meta({ description: "Master seed; numbers mean the same seed as their decimal string." }),
   duration: duration.meta({ description: "Virtual time to simulate." }),

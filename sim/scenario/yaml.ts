@@ -29,7 +29,7 @@ import {
   type YAMLMap,
   type YAMLSeq,
 } from "yaml";
-import { type Diagnostic, type FieldPath, formatPath, mapKey, type PathSegment } from "./diagnostics.ts";
+import { type Diagnostic, type FieldPath, formatPath, formatValue, mapKey, type PathSegment } from "./diagnostics.ts";
 import { getSource, type NodeSource, type SourcePos, setSource } from "./source.ts";
 
 /** Limits that keep hostile or mistaken input from exhausting memory or time. */
@@ -287,7 +287,7 @@ class Converter {
     if (this.#aliasDepth === 0 && node.anchor) this.#anchors.set(node.anchor, node);
     if (this.#aliasDepth > 0 && ++this.#aliasNodes > YAML_LIMITS.maxAliasNodes) throw new AliasBudgetExceeded();
     if (node.tag !== undefined && !CORE_TAGS.has(node.tag)) {
-      this.#error(node.range?.[0], path, `unsupported YAML tag ${JSON.stringify(shortTag(node.tag))}`);
+      this.#error(node.range?.[0], path, `unsupported YAML tag ${formatValue(shortTag(node.tag))}`);
       return null;
     }
     if (isScalar(node)) return this.#convertScalar(node, path);
@@ -381,13 +381,19 @@ class Converter {
       }
       const key = this.#key(keyNode, path);
       if (key === undefined) continue;
+      if (key === "__proto__") {
+        // No Kubernetes or scenario field has this name (and it is not a valid label or annotation
+        // key); assigning it would set the object's prototype and drop the value silently.
+        this.#error(keyNode?.range?.[0], [...path, keySegment(key)], 'unknown field "__proto__"');
+        continue;
+      }
       const keyPos = this.pos(keyNode?.range?.[0]);
       const previous = entries.get(key);
       if (previous !== undefined) {
         this.#error(
           keyNode?.range?.[0],
           [...path, keySegment(key)],
-          `duplicate field ${JSON.stringify(key)} (first defined at line ${previous.key?.line})`,
+          `duplicate field ${formatValue(key)} (first defined at line ${previous.key?.line})`,
         );
         continue;
       }
@@ -398,7 +404,7 @@ class Converter {
     for (const source of merged) {
       const from = getSource(source)?.entries;
       for (const [k, v] of Object.entries(source)) {
-        if (k in out) continue;
+        if (Object.hasOwn(out, k)) continue;
         out[k] = v;
         const entry = from?.get(k);
         if (entry) entries.set(k, entry);
@@ -507,3 +513,4 @@ export function parseYaml(text: string, file: string): ParsedYaml {
   });
   return { documents, errors, warnings };
 }
+

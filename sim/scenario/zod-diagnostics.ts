@@ -23,6 +23,7 @@ import {
   type PathSegment,
   required,
   unknownField,
+  formatValue,
 } from "./diagnostics.ts";
 import { locate, type SourcePos } from "./source.ts";
 import { TYPE_MISMATCH } from "./schema.ts";
@@ -122,8 +123,8 @@ const YAML11_BOOLEANS = new Set(["yes", "no", "on", "off", "y", "n", "true", "fa
 export function booleanMessage(value: unknown): string {
   if (typeof value === "string" && YAML11_BOOLEANS.has(value.toLowerCase())) {
     const why = ["true", "false"].includes(value.toLowerCase())
-      ? `${JSON.stringify(value)} is quoted, so it is a string`
-      : `${JSON.stringify(value)} is a string in YAML 1.2`;
+      ? `${formatValue(value)} is quoted, so it is a string`
+      : `${formatValue(value)} is a string in YAML 1.2`;
     return invalid(value, `must be a boolean (true or false); ${why}`);
   }
   return invalid(value, "must be a boolean (true or false)");

@@ -144,6 +144,32 @@ t("--max-events exceeded exits 3 and writes no report", () => {
   assert.not.ok(existsSync(out));
 });
 
+/** rolling-update with heavy traffic over a day: hours of work without budgets. */
+function heavyTraffic(): string {
+  mkdirSync(join(work, "manifests"), { recursive: true });
+  copyFileSync(join(root, "scenarios/manifests/web.yaml"), join(work, "manifests/web.yaml"));
+  const text = readFileSync(join(root, "scenarios/rolling-update.yaml"), "utf8").replace("duration: 5m", "duration: 24h").replace("rate: 200", "rate: 1000000");
+  const file = join(work, "heavy-traffic.yaml");
+  writeFileSync(file, text);
+  return file;
+}
+
+t("simulated requests count toward --max-events: a run that is all traffic still ends at its budget", () => {
+  const out = join(work, "budget-traffic");
+  const r = kubesim(["run", heavyTraffic(), "--replications", "1", "--strategy", "default", "--quiet", "--out", out, "--max-events", "100000"]);
+  assert.is(r.code, 3, r.stderr);
+  assert.match(r.stderr, "--max-events 100000 exceeded in rolling-update, strategy default, replication 0");
+  assert.not.ok(existsSync(out));
+});
+
+t("--max-wall-time ends a long replication from inside it (exit 3, no report)", () => {
+  const out = join(work, "budget-wall");
+  const r = kubesim(["run", heavyTraffic(), "--replications", "1", "--strategy", "default", "--quiet", "--workers", "1", "--out", out, "--max-wall-time", "2s"]);
+  assert.is(r.code, 3, r.stderr);
+  assert.match(r.stderr, /--max-wall-time 2s exceeded in rolling-update, strategy default, replication 0 \(wall-time budget exceeded at t=/);
+  assert.not.ok(existsSync(out));
+});
+
 t("check against its own report passes; against a deliberately slower app it fails (exit 1)", () => {
   const baseline = join(work, "w1");
   const same = kubesim(["check", ...QUICK, "--baseline", baseline]);

@@ -1,6 +1,6 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { EventBudgetExceeded, Priority, Simulation } from "../../sim/core/simulation.ts";
+import { EventBudgetExceeded, Priority, Simulation, WallTimeExceeded } from "../../sim/core/simulation.ts";
 import { seconds } from "../../sim/core/time.ts";
 
 const t = suite("simulation loop runs events in virtual time, until a time, a stop or a budget");
@@ -88,6 +88,36 @@ t("an event budget is exceeded with its own error type, naming the time", () => 
     assert.is(e.message, "event budget of 100 events exceeded at t=100s");
   }
   assert.is(sim.eventsProcessed, 100);
+});
+
+t("a simulation-wide budget counts events and charged work together, and allows exactly its size", () => {
+  const cases: readonly [events: number, chargedPerEvent: number, maxWork: number, throws: boolean][] = [
+    [10, 0, 10, false],
+    [10, 0, 9, true],
+    [10, 4, 50, false], // 10 events + 40 charged = 50
+    [10, 4, 49, true],
+    [1, 1000, 100, true], // work charged inside one event ends the run from inside it
+  ];
+  for (const [events, perEvent, maxWork, throws] of cases) {
+    const sim = new Simulation();
+    sim.limit({ maxWork });
+    for (let i = 0; i < events; i++) sim.at(i, () => { for (let k = 0; k < perEvent; k++) sim.charge(); });
+    const label = `${events} events × ${perEvent} charged, budget ${maxWork}`;
+    if (throws) assert.throws(() => sim.run(), (e: unknown) => e instanceof EventBudgetExceeded && e.budget === maxWork, label);
+    else assert.is(sim.run(), "empty", label);
+    if (throws) assert.is(sim.workDone, maxWork + 1, label);
+  }
+});
+
+t("a deadline is polled every 4096 units of work, and ends the run with WallTimeExceeded", () => {
+  const sim = new Simulation();
+  let polls = 0;
+  sim.limit({ overDeadline: () => ++polls >= 3 });
+  const tick = () => sim.after(1, tick);
+  sim.at(0, tick);
+  assert.throws(() => sim.run(), (e: unknown) => e instanceof WallTimeExceeded);
+  assert.is(polls, 3);
+  assert.is(sim.eventsProcessed, 3 * 4096);
 });
 
 t("a budget that is exactly enough does not throw", () => {

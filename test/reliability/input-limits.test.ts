@@ -5,9 +5,6 @@
 // file, YAML tags that other loaders execute. Manifest paths are resolved against the scenario's
 // directory; `../` may leave it (a scenario in deploy/ may name ../k8s/web.yaml), and what it
 // finds there is validated like any manifest.
-//
-// Tests named "BUG:" reproduce bugs found by the reliability suites and reported, not fixed
-// yet; they are skipped (so they neither hang nor fail the suite) until the fix lands.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -213,24 +210,24 @@ t("the command line exits 2 on hostile input too (one spawn, no stack trace)", (
 });
 
 // ---------------------------------------------------------------------------------------------
-// Reported bugs, skipped until fixed (then remove `.skip`).
+// Bugs the loader fuzzer found (bench/fuzz-loader.ts), fixed; these keep them fixed.
 
-t.skip("BUG special-files-read: a manifest path to a FIFO is refused, not read forever", async () => {
+t("fuzz special-files-read: a manifest path to a FIFO is refused, not read forever", async () => {
   const file = scenarioDir(withManifest("manifests/pipe.yaml"));
   execFileSync("mkfifo", [join(file, "..", "manifests", "pipe.yaml")]);
   assertRefused(await judge(file), /spec\.manifests\[0\]: .*not a regular file/, "FIFO");
 });
 
-t.skip("BUG node-count-unbounded: a node pool of 10^8 nodes is refused at spec.cluster.nodes[0].count", async () => {
+t("fuzz node-count-unbounded: a node pool of 10^8 nodes is refused at spec.cluster.nodes[0].count", async () => {
   assertRefused(await judge(scenarioDir(ROLLING.replace("count: 6", "count: 100000000"))), /spec\.cluster\.nodes\[0\]\.count: Invalid value/, "count 1e8");
 });
 
-t.skip("BUG proto-key-swallowed: a __proto__ key is an unknown field, not a silent prototype", async () => {
+t("fuzz proto-key-swallowed: a __proto__ key is an unknown field, not a silent prototype", async () => {
   const web = WEB.replace("  replicas: 10\n", "  __proto__: {replicas: 3}\n");
   assertRefused(await judge(scenarioDir(ROLLING, { "manifests/web.yaml": web })), /spec\.__proto__: unknown field/, "__proto__");
 });
 
-t.skip("BUG validate-kind-detection: validate accepts a valid scenario written as JSON or with `kind: Scenario # comment`", () => {
+t("fuzz validate-kind-detection: validate accepts a valid scenario written as JSON or with `kind: Scenario # comment`", () => {
   const json = scenarioDir(JSON.stringify(YAML.parse(ROLLING)));
   assert.ok(loadScenarioSync(json).ok);
   assert.equal(validateFileSync(json).errors.map(formatDiagnostic), []);

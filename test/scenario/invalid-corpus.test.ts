@@ -1,7 +1,7 @@
 // The invalid corpus: one file per mistake a user could make in a scenario or a manifest, plus
 // every YAML hazard the loader rejects. Each case pins the exact diagnostics (file:line:column,
 // field path, message, in order) and that loading it takes well under a second.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { suite } from "uvu";
@@ -316,6 +316,37 @@ const CASES: readonly Case[] = [
   ["manifests/unknown-kind.yaml", "file", [
     "{dir}/manifests/unknown-kind.yaml:2:7: kind: Invalid value: \"Deploymnet\": no matches for kind \"Deploymnet\" in version \"apps/v1\"; did you mean \"Deployment\"?",
   ]],
+  // Limits and hazards found by the loader fuzzer (bench/fuzz-loader.ts).
+  ["replicas-above-int32.yaml", "scenario", [
+    "{dir}/replicas-above-int32.yaml:18:19: spec.objects[0].spec.replicas: Invalid value: 3000000000: must fit in an int32 (at most 2147483647)",
+  ]],
+  ["replicas-above-limit.yaml", "scenario", [
+    "{dir}/replicas-above-limit.yaml:18:19: spec.objects[0].spec.replicas: Invalid value: 2000000: kubesim simulates at most 1000000 replicas per workload",
+  ]],
+  ["proto-key.yaml", "scenario", [
+    "{dir}/proto-key.yaml:18:9: spec.objects[0].spec.__proto__: unknown field \"__proto__\"",
+  ]],
+  ["inherited-field-name.yaml", "scenario", [
+    "{dir}/inherited-field-name.yaml:18:9: spec.objects[0].spec.toString: unknown field \"toString\"",
+  ]],
+  ["label-value-mapping.yaml", "scenario", [
+    "{dir}/label-value-mapping.yaml:21:47: spec.objects[0].spec.template.metadata.labels[tier]: Invalid value: {\"name\":\"web\"}: must be a string, not a mapping or a list",
+  ]],
+  ["nodes-count-above-limit.yaml", "scenario", [
+    "{dir}/nodes-count-above-limit.yaml:10:16: spec.cluster.nodes[0].count: Invalid value: 100000000: must be less than or equal to 50000",
+  ]],
+  ["seed-too-long.yaml", "scenario", [
+    "{dir}/seed-too-long.yaml:7:9: spec.seed: Invalid value: \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...: must be no more than 256 characters",
+  ]],
+  ["traffic-rate-above-limit.yaml", "scenario", [
+    "{dir}/traffic-rate-above-limit.yaml:15:13: spec.traffic[0].rate: Invalid value: 5000000: must be less than or equal to 1000000",
+  ]],
+  ["nodes-total-above-limit.yaml", "scenario", [
+    "{dir}/nodes-total-above-limit.yaml:12:16: spec.cluster.nodes[1].count: Invalid value: 25000: the pools have 55000 nodes so far; kubesim simulates at most 50000",
+  ]],
+  ["json-scenario-invalid.json", "scenario", [
+    "{dir}/json-scenario-invalid.json:3:76: spec.traffic[0].rate: Invalid value: -1: must be greater than or equal to 0",
+  ]],
 ];
 
 function load(file: string, loader: Case[1]): { ok: boolean; errors: string[] } {
@@ -358,6 +389,35 @@ t("a file over 4 MiB is refused before it is parsed", () => {
     assert.ok(performance.now() - start < 1000);
     assert.equal(scenario.ok ? [] : scenario.errors.map(formatDiagnostic), [`${file}:1:1: file is too large (4.0 MiB); the limit is 4 MiB`]);
     assert.equal(manifest.errors.map(formatDiagnostic), [`${file}:1:1: file is too large (4.0 MiB); the limit is 4 MiB`]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+t("a megabyte-long unknown key or kind is refused in well under a second, and the message stays short", () => {
+  const dir = mkdtempSync(join(tmpdir(), "kubesim-scenario-"));
+  const long = "replicaz".repeat(128 * 1024); // 1 MiB
+  const base = readFileSync(`${DIR}/inline-object-invalid.yaml`, "utf8");
+  const cases = [
+    // An explicit key (`? key`): YAML limits implicit keys to 1024 characters.
+    ["key", base.replace("replicas: -2", `? ${long}\n        : 2`), /spec\.objects\[0\]\.spec\.replicaz.*\.\.\.: unknown field "replicazreplicaz.*\.\.\.$/],
+    ["kind", base.replace("kind: Deployment", `kind: ${long}`), /spec\.objects\[0\]\.kind: Invalid value: "replicaz.*\.\.\.: no matches for kind "replicaz.*\.\.\. in version "apps\/v1"$/],
+  ] as const;
+  try {
+    for (const [what, text, expected] of cases) {
+      const file = join(dir, `${what}.yaml`);
+      writeFileSync(file, text);
+      mkdirSync(join(dir, "shared"), { recursive: true });
+      copyFileSync(`${DIR}/shared/web.yaml`, join(dir, "shared/web.yaml"));
+      const start = performance.now();
+      const result = loadScenarioSync(file);
+      const elapsed = performance.now() - start;
+      assert.ok(elapsed < 1000, `${what}: ${elapsed} ms`);
+      const messages = result.ok ? [] : result.errors.map(formatDiagnostic);
+      assert.is(messages.length, 1, `${what}: ${messages.join("\n").slice(0, 500)}`);
+      assert.ok(messages[0].length < 600, `${what}: a message of ${messages[0].length} characters`);
+      assert.match(messages[0], expected, messages[0]);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

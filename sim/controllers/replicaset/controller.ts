@@ -168,7 +168,8 @@ export class ReplicaSetController {
   /** Pods of every ReplicaSet owned by the same Deployment (getPodsRankedByRelatedPodsOnSameNode). */
   #relatedPods(rs: ReplicaSet): Pod[] {
     const pods: Pod[] = [];
-    for (const other of this.#ctx.store.replicaSetsOwnedBy(rs.owner!.uid)) pods.push(...this.#ctx.store.podsOwnedBy(other.uid));
+    // A loop, not push(...pods): spreading 10^5 arguments overflows the stack.
+    for (const other of this.#ctx.store.replicaSetsOwnedBy(rs.owner!.uid)) for (const pod of this.#ctx.store.podsOwnedBy(other.uid)) pods.push(pod);
     return pods;
   }
 

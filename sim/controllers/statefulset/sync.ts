@@ -317,7 +317,7 @@ export function syncStatefulSet(set: StatefulSet, pods: readonly Pod[], now: Tim
   const finish = (waitingFor: string | null): StatefulSetDecision => {
     const live: Pod[] = [];
     for (const slot of replicas) if (slot.pod !== null) live.push(slot.pod);
-    live.push(...condemned);
+    for (const pod of condemned) live.push(pod); // no spread: 10^5 arguments overflow the stack
     const counts = computeReplicaStatus(live, minReadySeconds, now, current.name, update.name);
     const status = completeRollingUpdate(set, {
       observedGeneration: set.generation,
