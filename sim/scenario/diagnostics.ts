@@ -64,7 +64,7 @@ export function formatPath(path: FieldPath): string {
   let out = "";
   for (const segment of path) {
     if (typeof segment === "number") out += `[${segment}]`;
-    else if (typeof segment === "object") out += `[${clip(segment.key)}]`;
+    else if (typeof segment === "object" || segment === "") out += `[${clip(segmentKey(segment) as string)}]`; // an empty key: `spec[]`
     else out += out === "" ? clip(segment) : `.${clip(segment)}`;
   }
   return out;

@@ -38,7 +38,7 @@ import {
   PERCENT_MESSAGE,
   selectorMatches,
 } from "./names.ts";
-import { compareQuantities, isNegative, parseQuantity, type Quantity, QuantityError } from "./quantity.ts";
+import { compareQuantities, isNegative, milliValue, parseQuantity, type Quantity, QuantityError, value as wholeUnits } from "./quantity.ts";
 
 import { MAX_REPLICAS } from "./schema.ts";
 
@@ -523,6 +523,9 @@ function validateQuantityMap(
         f.error(p, invalid(raw, "must be greater than or equal to 0"));
         continue;
       }
+      // What the simulation will take of it must be a safe integer (throws QuantityError).
+      if (name === "cpu") milliValue(q);
+      else if (name === "memory") wholeUnits(q);
       out.set(name, q);
     } catch (error) {
       if (!(error instanceof QuantityError)) throw error;

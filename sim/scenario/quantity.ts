@@ -91,7 +91,7 @@ function ceilScaled(q: Quantity, shift: number): number {
   let result = n / d;
   if (n % d !== 0n && n > 0n) result += 1n;
   if (result > BigInt(Number.MAX_SAFE_INTEGER) || result < -BigInt(Number.MAX_SAFE_INTEGER)) {
-    throw new QuantityError("quantity is too large");
+    throw new QuantityError(`quantity is too large: kubesim holds at most ${Number.MAX_SAFE_INTEGER} ${shift === 3 ? "millicores" : "bytes"}`);
   }
   return Number(result);
 }

@@ -106,6 +106,24 @@ t('seed: 42 and seed: "42" in the scenario file give the same bytes', async () =
   assert.match(readFileSync(join(work, "num", "out", "run.json"), "utf8"), /"seed": "42"/);
 });
 
+t("replication i is the same whether 1, 2 or 4 replications run, and with --workers 2", async () => {
+  const path = findBundledScenario("rolling-update")!;
+  const rows = async (dir: string, extra: Partial<RunOptions>) => {
+    await run(path, join(work, dir), { seed: "77", strategies: ["default", "recreate"], ...extra });
+    const [header, ...lines] = normalised(join(work, dir), "summary.csv").trimEnd().split("\n");
+    const replication = header.split(",").indexOf("replication");
+    return (r: string) => lines.filter((l) => l.split(",")[replication] === r);
+  };
+  const one = await rows("reps-1", { replications: 1 });
+  const two = await rows("reps-2", { replications: 2 });
+  const four = await rows("reps-4", { replications: 4, workers: 2 });
+  assert.is(one("0").length, 2); // one row per strategy
+  assert.equal(two("0"), one("0"));
+  assert.equal(four("0"), one("0"));
+  assert.equal(four("1"), two("1"));
+  assert.is.not(four("2").join(), four("3").join()); // replications differ from each other
+});
+
 t.after(() => rmSync(work, { recursive: true, force: true }));
 
 t.run();

@@ -344,6 +344,10 @@ const CASES: readonly Case[] = [
   ["nodes-total-above-limit.yaml", "scenario", [
     "{dir}/nodes-total-above-limit.yaml:12:16: spec.cluster.nodes[1].count: Invalid value: 25000: the pools have 55000 nodes so far; kubesim simulates at most 50000",
   ]],
+  ["resources-too-large.yaml", "scenario", [
+    "{dir}/resources-too-large.yaml:23:84: spec.objects[0].spec.template.spec.containers[0].resources.requests[memory]: Invalid value: 1e+30: quantity is too large: kubesim holds at most 9007199254740991 bytes",
+    "{dir}/resources-too-large.yaml:23:95: spec.objects[0].spec.template.spec.containers[0].resources.requests[cpu]: Invalid value: 9000000000000000: quantity is too large: kubesim holds at most 9007199254740991 millicores",
+  ]],
   ["json-scenario-invalid.json", "scenario", [
     "{dir}/json-scenario-invalid.json:3:76: spec.traffic[0].rate: Invalid value: -1: must be greater than or equal to 0",
   ]],
