@@ -434,6 +434,10 @@ class Builder {
     if (action === "pod-kill" && fault.duration !== undefined) {
       this.error([...path, "duration"], forbidden("may not be specified for pod-kill (a killed pod is not restored)"), true);
     }
+    // sim/faults/options.ts: only node-failure, network-partition and node-drain are undone.
+    if (action === "pod-failure" && fault.duration !== undefined) {
+      this.error([...path, "duration"], forbidden("may not be specified for pod-failure (the container restarts under the pod's restartPolicy)"), true);
+    }
     if (fault.gracePeriod !== undefined && action !== "pod-kill" && action !== "node-drain") {
       this.error([...path, "gracePeriod"], forbidden("may only be specified for pod-kill and node-drain"), true);
     }

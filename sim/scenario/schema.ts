@@ -269,7 +269,7 @@ const fault = z.strictObject({
     labels: z.record(z.string(), z.string()).optional(),
     name: z.string().optional(),
   }),
-  duration: duration.optional().meta({ description: "Recover after this long (node-failure, network-partition, pod-failure, node-drain)." }),
+  duration: duration.optional().meta({ description: "Recover after this long (node-failure, network-partition, node-drain)." }),
   gracePeriod: duration.optional().meta({ description: "pod-kill / node-drain: overrides the pods' terminationGracePeriodSeconds." }),
 });
 

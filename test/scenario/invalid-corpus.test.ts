@@ -103,6 +103,9 @@ const CASES: readonly Case[] = [
   ["fault-fixed-without-value.yaml", "scenario", [
     "{dir}/fault-fixed-without-value.yaml:18:14: spec.events[0].fault.value: Required value: must be specified when `mode` is 'fixed'",
   ]],
+  ["fault-pod-failure-duration.yaml", "scenario", [
+    "{dir}/fault-pod-failure-duration.yaml:18:68: spec.events[0].fault.duration: Forbidden: may not be specified for pod-failure (the container restarts under the pod's restartPolicy)",
+  ]],
   ["fault-node-not-found.yaml", "scenario", [
     "{dir}/fault-node-not-found.yaml:18:54: spec.events[0].fault.selector.node: Not found: \"worker-9\": no such node; did you mean \"worker-1\"?",
   ]],
