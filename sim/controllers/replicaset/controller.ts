@@ -31,7 +31,7 @@ import { BURST_REPLICAS } from "./slow-start.ts";
  * exactly the boundary counts as past it. This is the one deliberate departure, documented in
  * k8s-semantics §1.6 as the simulator's knob.
  */
-export function isPodAvailable(pod: Pod, minReadySeconds: number, now: Time): boolean {
+export function isPodAvailable(pod: Pick<Pod, "ready" | "readyTransitionTime">, minReadySeconds: number, now: Time): boolean {
   if (!pod.ready) return false;
   if (minReadySeconds === 0) return true;
   return floorToSecond(pod.readyTransitionTime) + minReadySeconds * MICROS_PER_SECOND <= now;

@@ -1,6 +1,7 @@
 /**
  * The arithmetic of the StatefulSet controller: identities (ordinal ↔ pod and PVC names), the
- * replica/condemned split, which revision a recreated pod gets, pod health and availability, the
+ * replica/condemned split, which revision a recreated pod gets, pod health and availability (the
+ * predicates the controller uses), the
  * resolved maxUnavailable, and which pods one RollingUpdate pass deletes — the legacy
  * one-at-a-time loop of `updateStatefulSet` and `updateStatefulSetAfterInvariantEstablished`
  * (MaxUnavailableStatefulSet). Sources: pkg/controller/statefulset/stateful_set_utils.go and
@@ -12,7 +13,8 @@
  * caller's choice (see UpdateCandidate.unavailable), since it changed between releases.
  */
 import { MICROS_PER_SECOND, type Time } from "../../core/time.ts";
-import type { PodPhase } from "../replicaset/pod-ranking.ts";
+import type { Pod } from "../../model/objects.ts";
+import { isPodAvailable } from "../replicaset/controller.ts";
 import { slowStartBatches } from "../replicaset/slow-start.ts";
 
 /** Largest batch of the Parallel policy's slow start (the StatefulSet controller's MaxBatchSize). */
@@ -21,17 +23,6 @@ export const STATEFULSET_MAX_BATCH_SIZE = 500;
 
 /** Largest ordinal upstream parses: strconv.ParseInt(s, 10, 32). */
 const MAX_INT32 = 2 ** 31 - 1;
-
-/** The fields of a pod that the health predicates read. */
-export interface StatefulPodState {
-  phase: PodPhase;
-  /** PodReady condition is True. */
-  ready: boolean;
-  /** µs; lastTransitionTime of the Ready condition, floored to the second by the caller; null if unset. */
-  readyTime: Time | null;
-  /** deletionTimestamp is set. */
-  terminating: boolean;
-}
 
 /** A pod that has been assigned its ordinal (parseOrdinal; −1 when the name has none). */
 export interface OrdinalPod {
@@ -126,38 +117,36 @@ export function revisionForNewPod(
   return strategyType === "RollingUpdate" && ordinal < start + partition ? currentRevision : updateRevision;
 }
 
+/** The fields of a pod that the health predicates read. */
+export type PodHealth = Pick<Pod, "phase" | "ready" | "readyTransitionTime" | "deletionTimestamp">;
+
 // pkg/controller/statefulset/stateful_set_utils.go: isRunningAndReady.
-export function isRunningAndReady(pod: StatefulPodState): boolean {
+export function isRunningAndReady(pod: PodHealth): boolean {
   return pod.phase === "Running" && pod.ready;
 }
 
-/** Running, Ready and not terminating. */
-// pkg/controller/statefulset/stateful_set_utils.go: isHealthy.
-export function isHealthy(pod: StatefulPodState): boolean {
-  return isRunningAndReady(pod) && !pod.terminating;
+export function isTerminating(pod: PodHealth): boolean {
+  return pod.deletionTimestamp !== null;
 }
 
 /**
- * Ready, and either minReadySeconds is 0 or the Ready transition plus minReadySeconds is strictly
- * before now. Despite the name, upstream does not check the phase here (it is IsPodAvailable).
- * Example: ready at 100 s, minReadySeconds 10 → unavailable at now = 110 s, available at 110 s + 1 µs.
+ * Despite the name, upstream does not check the phase here: it is podutil.IsPodAvailable, with
+ * kubesim's inclusive minReadySeconds boundary (see isPodAvailable). Example: Ready since 100.4 s
+ * (100 s at the condition's whole-second precision), minReadySeconds 10 → available from 110 s.
  */
 // pkg/controller/statefulset/stateful_set_utils.go: isRunningAndAvailable → pkg/api/v1/pod: IsPodAvailable.
-export function isRunningAndAvailable(pod: StatefulPodState, minReadySeconds: number, now: Time): boolean {
-  if (!pod.ready) return false;
-  if (minReadySeconds === 0) return true;
-  return pod.readyTime !== null && pod.readyTime + minReadySeconds * MICROS_PER_SECOND < now;
+export function isRunningAndAvailable(pod: PodHealth, minReadySeconds: number, now: Time): boolean {
+  return isPodAvailable(pod, minReadySeconds, now);
 }
 
 /**
- * Not available (per minReadySeconds) or terminating: what counts against maxUnavailable, and
- * what the legacy update loop waits on, since kubernetes#130909 made StatefulSets honour
- * minReadySeconds. Before it both used !isHealthy; with minReadySeconds 0 the two differ only for
- * a pod that is Ready without being Running.
+ * Not available (per minReadySeconds) or terminating, and a pod not created yet: what counts
+ * against maxUnavailable, and what the legacy update loop waits on, since kubernetes#130909 made
+ * StatefulSets honour minReadySeconds.
  */
-// pkg/controller/statefulset/stateful_set_utils.go: isUnavailable (reconstructed from its call sites).
-export function isUnavailable(pod: StatefulPodState, minReadySeconds: number, now: Time): boolean {
-  return !isRunningAndAvailable(pod, minReadySeconds, now) || pod.terminating;
+// pkg/controller/statefulset/stateful_set_utils.go: isUnavailable.
+export function isUnavailable(pod: PodHealth | null, minReadySeconds: number, now: Time): boolean {
+  return pod === null || !isRunningAndAvailable(pod, minReadySeconds, now) || isTerminating(pod);
 }
 
 /** Batch sizes for the Parallel policy's concurrent creates/deletes. Example: 1200 → 1, 2, 4, …, 256 (511 so far), 500, 189. */

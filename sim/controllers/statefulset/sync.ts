@@ -24,10 +24,13 @@ import { MICROS_PER_SECOND, type Time } from "../../core/time.ts";
 import type { Pod, PodSpec } from "../../model/objects.ts";
 import { newPod, podSpecFromTemplate } from "../../model/pod-factory.ts";
 import type { ControllerRevision, StatefulSet } from "../../model/workloads.ts";
-import { isPodAvailable } from "../replicaset/controller.ts";
 import { type ClaimOwners, type ClaimPodRef, claimIsStale, claimOwnersUpToDate, desiredClaimOwners, type PersistentVolumeClaim } from "./claims.ts";
 import { getStatefulSetRevisions, type RevisionChange, truncateHistory } from "./revisions.ts";
 import {
+  isRunningAndAvailable,
+  isRunningAndReady,
+  isTerminating,
+  isUnavailable,
   parseOrdinal,
   podName,
   podsToUpdate,
@@ -117,26 +120,6 @@ type Slot = { readonly ordinal: number; readonly pod: Pod } | { readonly ordinal
 // pkg/controller/statefulset/stateful_set_utils.go: getPodRevision (the controller-revision-hash label).
 function revisionOf(pod: Pod): string {
   return pod.labels[CONTROLLER_REVISION_HASH_LABEL] ?? "";
-}
-
-// pkg/controller/statefulset/stateful_set_utils.go: isRunningAndReady.
-function isRunningAndReady(pod: Pod): boolean {
-  return pod.phase === "Running" && pod.ready;
-}
-
-// pkg/controller/statefulset/stateful_set_utils.go: isRunningAndAvailable (→ podutil.IsPodAvailable).
-function isRunningAndAvailable(pod: Pod, minReadySeconds: number, now: Time): boolean {
-  return isPodAvailable(pod, minReadySeconds, now);
-}
-
-function isTerminating(pod: Pod): boolean {
-  return pod.deletionTimestamp !== null;
-}
-
-/** Not available per minReadySeconds, or terminating; a pod not created yet is unavailable. */
-// pkg/controller/statefulset/stateful_set_utils.go: isUnavailable.
-function isUnavailable(pod: Pod | null, minReadySeconds: number, now: Time): boolean {
-  return pod === null || !isRunningAndAvailable(pod, minReadySeconds, now) || isTerminating(pod);
 }
 
 /**
