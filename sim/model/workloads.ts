@@ -174,10 +174,15 @@ export interface PodDisruptionBudget {
   readonly maxUnavailable: IntOrPercent | null;
 }
 
-/** True when every requirement of the selector holds for the labels (apimachinery labels.Selector). */
+/**
+ * metav1.LabelSelectorAsSelector(selector).Matches(labels): matchLabels are equality
+ * requirements, matchExpressions follow labels.Requirement.Matches (NotIn and DoesNotExist match
+ * a missing key). Own keys only: a label named `constructor` is not Object.prototype's.
+ */
 export function selectorMatches(selector: LabelSelector, labels: Readonly<Record<string, string>>): boolean {
-  if (selector.matchLabels) {
-    for (const key in selector.matchLabels) if (labels[key] !== selector.matchLabels[key]) return false;
+  const matchLabels = selector.matchLabels;
+  if (matchLabels !== undefined) {
+    for (const key in matchLabels) if (!Object.hasOwn(labels, key) || labels[key] !== matchLabels[key]) return false;
   }
   if (selector.matchExpressions) {
     for (const req of selector.matchExpressions) {

@@ -36,40 +36,8 @@ export function isEmptySelector(selector: LabelSelector): boolean {
   return true;
 }
 
-/**
- * metav1.LabelSelectorAsSelector(selector).Matches(labels): matchLabels are equality
- * requirements, matchExpressions follow labels.Requirement.Matches (NotIn and DoesNotExist match
- * a missing key).
- */
-export function labelSelectorMatches(selector: LabelSelector, labels: Readonly<Record<string, string>>): boolean {
-  const matchLabels = selector.matchLabels;
-  if (matchLabels !== undefined) {
-    for (const key in matchLabels) {
-      if (!Object.hasOwn(labels, key) || labels[key] !== matchLabels[key]) return false;
-    }
-  }
-  const expressions = selector.matchExpressions;
-  if (expressions !== undefined) {
-    for (const e of expressions) {
-      const has = Object.hasOwn(labels, e.key);
-      switch (e.operator) {
-        case "In":
-          if (!has || !(e.values ?? []).includes(labels[e.key])) return false;
-          break;
-        case "NotIn":
-          if (has && (e.values ?? []).includes(labels[e.key])) return false;
-          break;
-        case "Exists":
-          if (!has) return false;
-          break;
-        case "DoesNotExist":
-          if (has) return false;
-          break;
-      }
-    }
-  }
-  return true;
-}
+/** metav1.LabelSelectorAsSelector(selector).Matches(labels); one implementation, the model's. */
+export { selectorMatches as labelSelectorMatches } from "../model/workloads.ts";
 
 /** Go strconv.ParseInt(s, 10, 64): optional sign, decimal digits, within int64; else null. */
 export function parseInt64(s: string): bigint | null {
