@@ -109,7 +109,7 @@ export class Simulation {
     this.#workLimit = budget.maxWork ?? Number.POSITIVE_INFINITY;
     this.#overDeadline = budget.overDeadline ?? null;
     this.#nextPoll = this.workDone + DEADLINE_POLL;
-    this.#nextCheck = this.#overDeadline === null ? this.#workLimit + 1 : Math.min(this.#workLimit + 1, this.#nextPoll);
+    this.#planCheckpoint();
   }
 
   /** Counts `units` of work done without an event (requests); throws when the budget is spent. */
@@ -126,6 +126,10 @@ export class Simulation {
       this.#nextPoll = done + DEADLINE_POLL;
       if (this.#overDeadline()) throw new WallTimeExceeded(this.#now);
     }
+    this.#planCheckpoint();
+  }
+
+  #planCheckpoint(): void {
     this.#nextCheck = this.#overDeadline === null ? this.#workLimit + 1 : Math.min(this.#workLimit + 1, this.#nextPoll);
   }
 
