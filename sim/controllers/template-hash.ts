@@ -48,12 +48,25 @@ export function withoutHashLabel(template: PodTemplate): PodTemplate {
   return { ...template, metadata: { ...(template.metadata ?? {}), labels } };
 }
 
+/**
+ * canonicalJson(withoutHashLabel(template)) per template object: every Deployment sync compares
+ * its template with each of its ReplicaSets'. Templates are never changed in place (a change is
+ * a new object, as pod-factory.ts also relies on), so the text of an object never goes stale.
+ */
+const printedWithoutHash = new WeakMap<PodTemplate, string>();
+
+function printWithoutHash(template: PodTemplate): string {
+  let text = printedWithoutHash.get(template);
+  if (text === undefined) printedWithoutHash.set(template, (text = canonicalJson(withoutHashLabel(template))));
+  return text;
+}
+
 export function computeHash(template: PodTemplate, collisionCount = 0): string {
-  let text = canonicalJson(withoutHashLabel(template));
+  let text = printWithoutHash(template);
   if (collisionCount > 0) text += `#${collisionCount}`;
   return safeEncodeString(String(fnv32a(text)));
 }
 
 export function equalIgnoreHash(a: PodTemplate, b: PodTemplate): boolean {
-  return canonicalJson(withoutHashLabel(a)) === canonicalJson(withoutHashLabel(b));
+  return a === b || printWithoutHash(a) === printWithoutHash(b);
 }

@@ -57,7 +57,7 @@ export function workloadCounts(store: ClusterStore, w: Tracked): Omit<WorkloadSa
 function terminatingReplicas(store: ClusterStore, w: Tracked): number {
   if (w.kind === "Deployment") return w.status.terminatingReplicas;
   let terminating = 0;
-  for (const pod of store.podsOwnedBy(w.uid)) if (pod.deletionTimestamp !== null) terminating++;
+  for (const pod of store.podsOwnedByView(w.uid)) if (pod.deletionTimestamp !== null) terminating++;
   return terminating;
 }
 
@@ -161,9 +161,9 @@ export class WorkloadMetrics {
 
   /** Pods of the workload that exist, terminating ones included (on every change during a rollout). */
   #podCount(w: Tracked): number {
-    if (w.kind === "StatefulSet") return this.#store.podsOwnedBy(w.uid).length;
+    if (w.kind === "StatefulSet") return this.#store.podCountOwnedBy(w.uid);
     let n = 0;
-    for (const rs of this.#store.replicaSetsOwnedBy(w.uid)) n += this.#store.podsOwnedBy(rs.uid).length;
+    for (const rs of this.#store.replicaSetsOwnedBy(w.uid)) n += this.#store.podCountOwnedBy(rs.uid);
     return n;
   }
 

@@ -47,6 +47,8 @@ export interface NodePatch {
 
 export type Workload = Deployment | ReplicaSet | StatefulSet | Service | PodDisruptionBudget;
 
+const NO_PODS: readonly Pod[] = [];
+
 export type ChangeType = "added" | "modified" | "deleted";
 
 /** What a watcher is told: the object after the change (or as it was, when deleted). */
@@ -97,6 +99,19 @@ export class ClusterStore {
   podsOwnedBy(ownerUid: string): Pod[] {
     const set = this.#podsByOwner.get(ownerUid);
     return set === undefined ? [] : [...set];
+  }
+
+  /** How many pods the controller with this uid owns (without copying them). */
+  podCountOwnedBy(ownerUid: string): number {
+    return this.#podsByOwner.get(ownerUid)?.size ?? 0;
+  }
+
+  /**
+   * Pods owned by the controller with this uid, in creation order, without a copy: for readers
+   * that change nothing in the store while they iterate (periodic samplers run per workload).
+   */
+  podsOwnedByView(ownerUid: string): Iterable<Pod> {
+    return this.#podsByOwner.get(ownerUid) ?? NO_PODS;
   }
 
   /** ReplicaSets owned by the Deployment with this uid, in creation order. */

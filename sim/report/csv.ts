@@ -40,11 +40,19 @@ export const DECIMALS = 6;
  */
 export function formatDecimal(value: number | null | undefined, decimals = DECIMALS): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return "";
+  // Most report numbers are counts and whole seconds: String gives toFixed's digits for them
+  // (no exponent below 2^53, and "0" for -0) without the rounding and trimming.
+  if (Number.isSafeInteger(value)) return String(value);
   // toFixed switches to exponent notation from 1e21 on; such a double is a whole number anyway.
   if (Math.abs(value) >= 1e21) return BigInt(value).toString();
-  let text = value.toFixed(decimals);
-  if (text.includes(".")) text = text.replace(/0+$/, "").replace(/\.$/, "");
-  return text === "-0" ? "0" : text;
+  const text = value.toFixed(decimals);
+  if (decimals === 0) return text === "-0" ? "0" : text;
+  // Drop trailing zeros, then a trailing point.
+  let end = text.length;
+  while (text.charCodeAt(end - 1) === 48) end--;
+  if (text.charCodeAt(end - 1) === 46) end--;
+  const trimmed = end === text.length ? text : text.slice(0, end);
+  return trimmed === "-0" ? "0" : trimmed;
 }
 
 /** A value rounded as the report writes it, so that what is compared is what is printed. */
@@ -79,13 +87,37 @@ export function formatCell(kind: ColumnKind, value: unknown, column = "?"): stri
  * each cell formatted by its column's kind. Properties of a row that are not columns are ignored.
  */
 export function toCsv(columns: readonly Column[], rows: Iterable<object>): string {
-  const records: string[][] = [columns.map((c) => c.name)];
+  const names = columns.map((c) => c.name);
+  const n = names.length;
+  const parts: string[] = [];
+  // Record arrays are refilled chunk after chunk: a 400,000-row table leaves no array per row.
+  const chunk: string[][] = [names.slice()];
+  let size = 1;
   for (const row of rows) {
+    if (size === CHUNK_RECORDS) {
+      parts.push(stringify(chunk, OPTIONS));
+      size = 0;
+    }
+    let cells = chunk[size];
+    if (cells === undefined) chunk.push((cells = new Array<string>(n)));
     const record = row as Record<string, unknown>;
-    records.push(columns.map((c) => formatCell(c.kind, record[c.name], c.name)));
+    for (let i = 0; i < n; i++) cells[i] = formatCell(columns[i].kind, record[names[i]], names[i]);
+    size++;
   }
-  return stringify(records, { quote_record_delimiter: true, eof: true });
+  chunk.length = size;
+  parts.push(stringify(chunk, OPTIONS));
+  return parts.join("");
 }
+
+const OPTIONS = { quote_record_delimiter: true, eof: true } as const;
+
+/**
+ * Records per stringify call. stringify keeps each record's text, built by concatenation, until
+ * it joins them at the end; over a whole 400,000-row table those texts outlive the young
+ * generation and the collector copies them. A few thousand at a time are joined while young.
+ * Every record ends with LF, so the parts joined are the text of one call over all records.
+ */
+const CHUNK_RECORDS = 4096;
 
 /** A CSV text that does not parse; the message names the source and line. */
 export class CsvParseError extends Error {

@@ -2,13 +2,17 @@
  * The scheduling cycle of schedule.ts for its most common case, with the plugins' loops fused:
  * a pod without node affinity or DoNotSchedule spreading, with the system-default spreading
  * (hostname then zone), scheduled on a NodeTable. Same filters, scores and selectHost, same
- * arithmetic in the same order per node, same random draws; only the passes over the nodes are
- * merged, from eight to four:
+ * arithmetic per node, same random draws; only the passes over the nodes are merged, from eight
+ * to two:
  *  1. filter each node from the start index and, for each that fits, its resource scores
- *     (cached in the table), TaintToleration raw score, pods on it and zone domain;
- *  2. the spreading score: hostname term + zone term, rounded; extremes;
- *  3. NormalizeScore of spreading and the weighted total; its maximum;
- *  4. selectHost's reservoir sampling over the ties at the maximum.
+ *     (cached in the table), pods on it and zone domain, and per domain the fewest and most pods
+ *     on a node (the spreading score rises with the count, so the extremes of the rounded scores
+ *     follow from them);
+ *  2. the spreading score, its NormalizeScore and the weighted total (looked up by pods on the
+ *     node and domain); the maximum, and the feasible nodes at it in order (a new maximum
+ *     starts the list anew).
+ * Then selectHost's reservoir sampling over that list. TaintToleration's raw scores, zero on a
+ * node without taints, get a pass of their own only when a tainted node fits.
  * A 500-node cycle on a 5,000-node cluster runs 10^5 times in a steady start, so each pass over
  * the nodes costs seconds. test/scheduler/node-table.test.ts checks it against the general path.
  *
@@ -45,24 +49,29 @@ export interface FusedOutcome {
 
 // Scratch reused across cycles (none of it escapes).
 let raw = new Float64Array(1024);
-let podsOnNode = new Float64Array(1024);
+let podsOnNode = new Int32Array(1024);
 let slots = new Int32Array(1024);
-let rounded = new Float64Array(1024);
-let normalized = new Float64Array(64);
+let ties = new Int32Array(1024);
+/** constant + weight · spreading score by pods on a node × (slot + 1), when pods < LOOKED_UP_PODS. */
+let added = new Float64Array(64);
+const LOOKED_UP_PODS = 32;
 let slotOfZone = new Int32Array(16).fill(-1);
 /** Per zone domain (slot): its zone id, value and score term; `domains` of them in use. */
 const seenZones: number[] = [];
 const zoneValues: string[] = [];
 let zoneTerms = new Float64Array(16);
+/** Per slot + 1 (0: nodes without a zone): the fewest and most pods on a feasible node (-1: none). */
+let fewest = new Float64Array(16);
+let most = new Float64Array(16);
 const outcome: FusedOutcome = { evaluated: 0, feasibleCount: 0, failedCount: 0, chosen: -1 };
 
 function ensure(n: number): void {
   if (raw.length >= n) return;
   const size = Math.max(n, 2 * raw.length);
   raw = new Float64Array(size);
-  podsOnNode = new Float64Array(size);
+  podsOnNode = new Int32Array(size);
   slots = new Int32Array(size);
-  rounded = new Float64Array(size);
+  ties = new Int32Array(size);
 }
 
 /**
@@ -95,7 +104,19 @@ export function fusedCycle(
   const usedMemory = table.nonZeroMemory;
   const hostCounts = spread.hostCounts;
   if (slotOfZone.length < zones.length) slotOfZone = new Int32Array(Math.max(zones.length, 2 * slotOfZone.length)).fill(-1);
+  if (fewest.length < zones.length + 1) {
+    fewest = new Float64Array(Math.max(zones.length + 1, 2 * fewest.length));
+    most = new Float64Array(fewest.length);
+  }
   const none = table.zoneId("");
+  // The scratch arrays as locals: module-level `let`s are reloaded (and hole-checked) at every use.
+  const podsOnNodeAt = podsOnNode;
+  const slotAt = slots;
+  const slotOf = slotOfZone;
+  const low = fewest;
+  const high = most;
+  fewest[0] = -1;
+  most[0] = -1;
   // (Counted, not truncated with `length = 0`, which would drop the arrays' storage every cycle.)
   let domains = 0;
 
@@ -104,23 +125,29 @@ export function fusedCycle(
   // scores need.
   let count = 0;
   let failedCount = 0;
-  let anyRaw = false;
+  let anyTainted = false;
   let i = 0;
   for (; i < n && count < toFind; i++) {
     let at = start + i;
     if (at >= n) at -= n;
     const simple = unschedulable[at] === 0 && tainted[at] === 0;
-    const reasons = simple
-      ? resourcesFit(allocatableCpu[at], allocatableMemory[at], allocatablePods[at], requestedCpu[at], requestedMemory[at], requestedPods[at], cpu, memory)
-      : (filterNodeUnschedulable(pod, nodes[at]) ?? filterTaintToleration(pod, nodes[at]) ?? filterNodeAffinity(pod, nodes[at]) ?? filterNodeResourcesFit(pod, nodes[at]));
-    if (reasons !== null) {
-      failed[failedCount++] = reasons;
-      continue;
+    // A row keyed for these requests was scored for a pod that fitted it, and has not changed
+    // since (node-table.ts), so a schedulable untainted node fits again.
+    const keyed = resourceScoreCpu[at] === cpu && resourceScoreMemory[at] === memory;
+    if (!(simple && keyed)) {
+      const reasons = simple
+        ? resourcesFit(allocatableCpu[at], allocatableMemory[at], allocatablePods[at], requestedCpu[at], requestedMemory[at], requestedPods[at], cpu, memory)
+        : (filterNodeUnschedulable(pod, nodes[at]) ?? filterTaintToleration(pod, nodes[at]) ?? filterNodeAffinity(pod, nodes[at]) ?? filterNodeResourcesFit(pod, nodes[at]));
+      if (reasons !== null) {
+        failed[failedCount++] = reasons;
+        continue;
+      }
+      if (!simple) anyTainted = true;
     }
     const k = count++;
     feasible[k] = at;
     // NodeResourcesFit (LeastAllocated) + BalancedAllocation, kept per row and pod shape.
-    if (resourceScoreCpu[at] === cpu && resourceScoreMemory[at] === memory) totals[k] = resourceScore[at];
+    if (keyed) totals[k] = resourceScore[at];
     else {
       const allocCpu = allocatableCpu[at];
       const allocMemory = allocatableMemory[at];
@@ -133,42 +160,57 @@ export function fusedCycle(
       resourceScoreCpu[at] = cpu;
       resourceScoreMemory[at] = memory;
     }
-    // TaintToleration raw score (PreferNoSchedule taints not tolerated).
-    if (tainted[at] === 0) raw[k] = 0;
-    else {
-      const r = taintTolerationRawScore(pod, nodes[at]);
-      raw[k] = r;
-      if (r !== 0) anyRaw = true;
-    }
     // Spreading: pods on the node; its zone domain (a node without a zone makes the "" domain
     // exist but earns no zone credit).
-    podsOnNode[k] = hostCounts[at];
+    const pods = hostCounts[at];
+    podsOnNodeAt[k] = pods;
     const z = zoneOf[at];
-    let slot = slotOfZone[z];
+    let slot = slotOf[z];
     if (slot < 0) {
       slot = domains++;
       zoneValues[slot] = zones[z];
-      slotOfZone[z] = slot;
+      slotOf[z] = slot;
       seenZones[slot] = z;
+      low[slot + 1] = -1;
+      high[slot + 1] = -1;
     }
-    slots[k] = z === none ? -1 : slot;
+    if (z === none) slot = -1;
+    slotAt[k] = slot;
+    const e = slot + 1;
+    if (high[e] < 0) {
+      low[e] = pods;
+      high[e] = pods;
+    } else if (pods < low[e]) low[e] = pods;
+    else if (pods > high[e]) high[e] = pods;
   }
-  for (let j = 0; j < domains; j++) slotOfZone[seenZones[j]] = -1;
+  for (let j = 0; j < domains; j++) slotOf[seenZones[j]] = -1;
   outcome.evaluated = count + failedCount;
   outcome.feasibleCount = count;
   outcome.failedCount = failedCount;
   outcome.chosen = count === 0 ? -1 : 0;
   if (count <= 1) return outcome; // a single feasible node is taken without scoring
 
-  // TaintToleration NormalizeScore (reversed): all 0 → MAX_NODE_SCORE for every node.
+  // TaintToleration (PreferNoSchedule taints not tolerated), normalised reversed: all 0 →
+  // MAX_NODE_SCORE for every node. Only a tainted node can have a raw score above 0.
   let constant = SCORE_WEIGHTS.TaintToleration * MAX_NODE_SCORE;
-  if (anyRaw) {
-    constant = 0;
-    defaultNormalizeScore(raw, count, true);
-    for (let k = 0; k < count; k++) totals[k] += SCORE_WEIGHTS.TaintToleration * raw[k];
+  if (anyTainted) {
+    let anyRaw = false;
+    for (let k = 0; k < count; k++) {
+      const at = feasible[k];
+      const r = tainted[at] === 0 ? 0 : taintTolerationRawScore(pod, nodes[at]);
+      raw[k] = r;
+      if (r !== 0) anyRaw = true;
+    }
+    if (anyRaw) {
+      constant = 0;
+      defaultNormalizeScore(raw, count, true);
+      for (let k = 0; k < count; k++) totals[k] += SCORE_WEIGHTS.TaintToleration * raw[k];
+    }
   }
 
-  // Pass 2: PodTopologySpread PreScore + Score (zone counts per domain, as countInZone gives them).
+  // PodTopologySpread PreScore (zone counts per domain, as countInZone gives them) and the
+  // extremes of the rounded scores: per domain they are at its fewest and most pods, since
+  // round(count·weight + skew + zone term) never falls as the count rises.
   const hostWeight = topologyNormalizingWeight(count);
   const zoneWeight = topologyNormalizingWeight(domains);
   if (zoneTerms.length < domains) zoneTerms = new Float64Array(Math.max(domains, 2 * zoneTerms.length));
@@ -178,47 +220,65 @@ export function fusedCycle(
   const hostSkew = spread.hostSkew;
   let min = Number.MAX_SAFE_INTEGER;
   let max = 0;
-  for (let k = 0; k < count; k++) {
-    const host = scoreForCount(podsOnNode[k], hostSkew, hostWeight);
-    const slot = slots[k];
-    const r = Math.round(slot >= 0 ? host + zoneTerms[slot] : host);
-    rounded[k] = r;
-    if (r < min) min = r;
-    if (r > max) max = r;
+  for (let e = 0; e <= domains; e++) {
+    if (high[e] < 0) continue;
+    const fewestHost = scoreForCount(low[e], hostSkew, hostWeight);
+    const mostHost = scoreForCount(high[e], hostSkew, hostWeight);
+    const lowRounded = Math.round(e === 0 ? fewestHost : fewestHost + zoneTerms[e - 1]);
+    const highRounded = Math.round(e === 0 ? mostHost : mostHost + zoneTerms[e - 1]);
+    if (lowRounded < min) min = lowRounded;
+    if (highRounded > max) max = highRounded;
   }
 
-  // Pass 3: NormalizeScore 100·(max + min − s) / max (100 everywhere when max = 0), weighted
-  // into the totals; the highest total.
+  // Pass 2: NormalizeScore 100·(max + min − s) / max (100 everywhere when max = 0), weighted
+  // into the totals; the highest total and the nodes at it, in order. The spreading part depends
+  // only on a node's pods and domain: with few pods a node (the usual case) it is computed once
+  // per pair and looked up.
   const weight = SCORE_WEIGHTS.PodTopologySpread;
+  const terms = zoneTerms;
+  const spreadingOf = (pods: number, slot: number): number => {
+    if (max === 0) return MAX_NODE_SCORE;
+    const host = scoreForCount(pods, hostSkew, hostWeight);
+    const r = Math.round(slot >= 0 ? host + terms[slot] : host);
+    return Math.floor((MAX_NODE_SCORE * (max + min - r)) / max);
+  };
+  let mostPods = 0;
+  for (let e = 0; e <= domains; e++) if (high[e] > mostPods) mostPods = high[e];
+  const width = domains + 1;
+  const tied = ties;
   let best = Number.NEGATIVE_INFINITY;
-  const range = max - min + 1;
-  if (max === 0) {
-    for (let k = 0; k < count; k++) {
-      const t = (totals[k] += constant + weight * MAX_NODE_SCORE);
-      if (t > best) best = t;
+  let tieCount = 0;
+  if (mostPods < LOOKED_UP_PODS) {
+    const cells = (mostPods + 1) * width;
+    if (added.length < cells) added = new Float64Array(Math.max(cells, 2 * added.length));
+    const addedAt = added;
+    for (let pods = 0; pods <= mostPods; pods++) {
+      for (let e = 0; e < width; e++) addedAt[pods * width + e] = constant + weight * spreadingOf(pods, e - 1);
     }
-  } else if (range > count) {
     for (let k = 0; k < count; k++) {
-      const t = (totals[k] += constant + weight * Math.floor((MAX_NODE_SCORE * (max + min - rounded[k])) / max));
-      if (t > best) best = t;
+      const t = (totals[k] += addedAt[podsOnNodeAt[k] * width + slotAt[k] + 1]);
+      if (t < best) continue;
+      if (t > best) {
+        best = t;
+        tieCount = 0;
+      }
+      tied[tieCount++] = k;
     }
   } else {
-    if (normalized.length < range) normalized = new Float64Array(Math.max(range, 2 * normalized.length));
-    for (let v = 0; v < range; v++) normalized[v] = Math.floor((MAX_NODE_SCORE * (max - v)) / max);
     for (let k = 0; k < count; k++) {
-      const t = (totals[k] += constant + weight * normalized[rounded[k] - min]);
-      if (t > best) best = t;
+      const t = (totals[k] += constant + weight * spreadingOf(podsOnNodeAt[k], slotAt[k]));
+      if (t < best) continue;
+      if (t > best) {
+        best = t;
+        tieCount = 0;
+      }
+      tied[tieCount++] = k;
     }
   }
 
-  // Pass 4: selectHost — the k-th node at the maximum replaces the pick with probability 1/k.
-  let selected = -1;
-  let ties = 0;
-  for (let k = 0; k < count; k++) {
-    if (totals[k] !== best) continue;
-    ties++;
-    if (ties === 1 || Math.floor(rng.next() * ties) === 0) selected = k;
-  }
+  // selectHost: the j-th node at the maximum replaces the pick with probability 1/j.
+  let selected = tied[0];
+  for (let j = 2; j <= tieCount; j++) if (Math.floor(rng.next() * j) === 0) selected = tied[j - 1];
   outcome.chosen = selected;
   return outcome;
 }

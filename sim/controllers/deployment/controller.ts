@@ -141,7 +141,7 @@ export class DeploymentController {
   #oldPodsRunning(oldRSs: ReplicaSet[]): boolean {
     for (const rs of oldRSs) {
       if (rs.status.replicas > 0) return true;
-      for (const pod of this.#ctx.store.podsOwnedBy(rs.uid)) if (pod.phase !== "Failed" && pod.phase !== "Succeeded") return true;
+      for (const pod of this.#ctx.store.podsOwnedByView(rs.uid)) if (pod.phase !== "Failed" && pod.phase !== "Succeeded") return true;
     }
     return false;
   }
@@ -282,7 +282,7 @@ export class DeploymentController {
     );
     for (const rs of byRevision.slice(0, diff)) {
       if (rs.status.replicas !== 0 || rs.spec.replicas !== 0 || rs.generation > rs.status.observedGeneration) continue;
-      if (this.#ctx.store.podsOwnedBy(rs.uid).length > 0) continue;
+      if (this.#ctx.store.podCountOwnedBy(rs.uid) > 0) continue;
       this.#ctx.store.apply({ type: "workload/delete", kind: "ReplicaSet", name: rs.name });
     }
   }

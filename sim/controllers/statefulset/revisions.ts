@@ -60,6 +60,9 @@ function printed(revision: ControllerRevision): string {
   return text;
 }
 
+/** Templates are never changed in place either (a change is a new object): printed once each. */
+const printedTemplates = new WeakMap<object, string>();
+
 /**
  * The current and update revisions of a set, creating or renumbering the update revision.
  * * The newest revision has the set's template → it is the update revision, nothing changes.
@@ -76,7 +79,8 @@ export function getStatefulSetRevisions(set: StatefulSet): StatefulSetRevisions 
   const template = set.spec.template;
   const next = nextRevision(revisions);
   // history.FindEqualRevisions keeps the history's order, so the last match is the newest.
-  const wanted = canonicalJson(template);
+  let wanted = printedTemplates.get(template);
+  if (wanted === undefined) printedTemplates.set(template, (wanted = canonicalJson(template)));
   const equal = revisions.filter((r) => printed(r) === wanted);
   let update: ControllerRevision;
   let history: ControllerRevision[];
