@@ -1284,7 +1284,12 @@ export function buildCase(corpus: Corpus, seed: string, index: number): FuzzCase
       [1, "both"],
     ]);
     let text = texts.get(target)!;
-    if (level !== "text") text = mutateData(text, dice, target === sc.file, label, mutations);
+    if (level !== "text") {
+      text = mutateData(text, dice, target === sc.file, label, mutations);
+      // The yaml library does not always read back what it wrote (a long explicit key with a
+      // nested mapping value): then the file is malformed, and no field path can be expected.
+      if (YAML.parseAllDocuments(text).some((d) => "errors" in d && d.errors.length > 0)) wellFormed = false;
+    }
     if (level !== "data") {
       text = mutateText(text, dice, label, mutations);
       wellFormed = false;

@@ -32,7 +32,7 @@ function runFlags(y: Argv) {
     .option("events", { choices: ["all", "first", "none"] as const, default: "first" as const, describe: "replications whose events.csv rows are written" })
     .option("json", { type: "boolean", default: false, describe: "print one JSON document instead of the table" })
     .option("quiet", { type: "boolean", default: false, describe: "no progress output" })
-    .option("max-events", { type: "number", describe: "work budget per replication: events plus simulated requests, steady-start bootstrap included (exit 3 when exceeded)" })
+    .option("max-events", { type: "number", describe: "work budget per replication: events, simulated requests and pods walked by controller syncs, steady-start bootstrap included (exit 3 when exceeded)" })
     .option("max-wall-time", { type: "string", describe: "wall-time budget for the whole command (exit 3 when exceeded)" })
     .option("bin", { type: "string", describe: "timeseries bin (default 1s)" })
     .option("check-invariants", { type: "boolean", default: false, describe: "check cluster invariants after every event (slower; a violation exits 70)" });

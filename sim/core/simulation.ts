@@ -28,8 +28,8 @@ export const Priority = {
 export class EventBudgetExceeded extends Error {
   readonly budget: number;
   readonly at: Time;
-  constructor(budget: number, at: Time) {
-    super(`event budget of ${budget} events exceeded at t=${toSeconds(at)}s`);
+  constructor(budget: number, at: Time, what = `event budget of ${budget} events`) {
+    super(`${what} exceeded at t=${toSeconds(at)}s`);
     this.name = "EventBudgetExceeded";
     this.budget = budget;
     this.at = at;
@@ -48,8 +48,8 @@ export class WallTimeExceeded extends Error {
 
 /**
  * A budget for the whole life of a simulation (the CLI's --max-events and --max-wall-time):
- * events, and the work that is done without events (simulated requests), both count, so that a
- * run always ends within it whatever the scenario asks for.
+ * events, and the work that is done without events (simulated requests, pods walked by a
+ * controller sync), all count, so that a run always ends within it whatever the scenario asks for.
  */
 export interface WorkBudget {
   /** Most units of work: events processed plus work charged with `charge`. */
@@ -112,7 +112,7 @@ export class Simulation {
     this.#planCheckpoint();
   }
 
-  /** Counts `units` of work done without an event (requests); throws when the budget is spent. */
+  /** Counts `units` of work done without an event (requests, pods); throws when the budget is spent. */
   charge(units = 1): void {
     this.#charged += units;
     if (this.#processed + this.#charged >= this.#nextCheck) this.#checkpoint();
@@ -121,7 +121,9 @@ export class Simulation {
   /** The work done reached the next checkpoint: the limit, or the time to poll the deadline. */
   #checkpoint(): void {
     const done = this.#processed + this.#charged;
-    if (done > this.#workLimit) throw new EventBudgetExceeded(this.#workLimit, this.#now);
+    if (done > this.#workLimit) {
+      throw new EventBudgetExceeded(this.#workLimit, this.#now, `work budget of ${this.#workLimit} (events, simulated requests and pods walked by controller syncs)`);
+    }
     if (this.#overDeadline !== null && done >= this.#nextPoll) {
       this.#nextPoll = done + DEADLINE_POLL;
       if (this.#overDeadline()) throw new WallTimeExceeded(this.#now);

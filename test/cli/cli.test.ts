@@ -170,6 +170,19 @@ t("--max-wall-time ends a long replication from inside it (exit 3, no report)", 
   assert.not.ok(existsSync(out));
 });
 
+t("a sync's pods count toward --max-events: a StatefulSet of 10^6 replicas ends at its budget (it ran 50 s to exit 0)", () => {
+  mkdirSync(join(work, "huge-sts", "manifests"), { recursive: true });
+  const db = readFileSync(join(root, "scenarios/manifests/db.yaml"), "utf8");
+  assert.match(db, /^ {2}replicas: 5$/m);
+  writeFileSync(join(work, "huge-sts", "manifests", "db.yaml"), db.replace(/^ {2}replicas: 5$/m, "  replicas: 1000000"));
+  copyFileSync(join(root, "scenarios/statefulset-ordered-rollout.yaml"), join(work, "huge-sts", "sts.yaml"));
+  const out = join(work, "budget-sts");
+  const r = kubesim(["run", join(work, "huge-sts", "sts.yaml"), "--replications", "1", "--quiet", "--workers", "1", "--out", out, "--max-events", "200000"]);
+  assert.is(r.code, 3, r.stderr);
+  assert.match(r.stderr, /--max-events 200000 exceeded in statefulset-ordered-rollout, strategy \S+, replication 0 \(work budget of 200000 \(events, simulated requests and pods walked by controller syncs\) exceeded at t=0s\)/);
+  assert.not.ok(existsSync(out));
+});
+
 t("check against its own report passes; against a deliberately slower app it fails (exit 1)", () => {
   const baseline = join(work, "w1");
   const same = kubesim(["check", ...QUICK, "--baseline", baseline]);
@@ -184,6 +197,16 @@ t("check against its own report passes; against a deliberately slower app it fai
   const worse = kubesim(["check", slower, ...QUICK.slice(1), "--baseline", baseline]);
   assert.is(worse.code, 1, worse.stdout + worse.stderr);
   assert.match(worse.stdout, "rollout_duration_s");
+});
+
+t("an invariant violation exits 70 naming the seed, strategy, replication, virtual time and a repro command", () => {
+  const out = join(mkdtempSync(join(tmpdir(), "kubesim-cli-")), "report");
+  const r = kubesim(["run", ...QUICK, "--out", out], { KUBESIM_TEST_FAIL_UNIT: "recreate/1:invariant" });
+  assert.is(r.code, 70, r.stderr);
+  assert.match(r.stderr, /kubesim: invariant violated at t=0s: injected violation for recreate\/1/);
+  assert.match(r.stderr, /in rolling-update, strategy recreate, replication 1, seed 42 \(a kubesim bug\)/);
+  assert.match(r.stderr, /reproduce with: kubesim run \S+rolling-update\.yaml --seed 42 --strategy recreate --replications 2 --workers 1 --check-invariants/);
+  assert.not.ok(existsSync(out));
 });
 
 t("an internal error exits 70 naming the seed, strategy, replication and a repro command; nothing is written", () => {

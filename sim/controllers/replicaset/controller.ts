@@ -145,6 +145,8 @@ export class ReplicaSetController {
     const owned = store.podsOwnedBy(rs.uid);
     // Related pods matter only when deleting: listed lazily.
     const decision = syncReplicaSet(rs, owned, rs.owner === null ? owned : () => this.#relatedPods(rs), sim.now);
+    // A sync's cost grows with its pods, not with the events: it counts toward the run's budget.
+    sim.charge(owned.length + decision.create);
     for (let i = 0; i < decision.create; i++) this.#createPod(rs);
     for (const pod of decision.delete) {
       store.apply({ type: "pod/delete", uid: pod.uid, gracePeriodSeconds: pod.spec.terminationGracePeriodSeconds });

@@ -85,6 +85,8 @@ export class StatefulSetController {
       this.#rolloutOpen.delete(name);
       return;
     }
+    // A sync walks every ordinal of spec.replicas: its cost counts toward the run's budget.
+    sim.charge(set.spec.replicas);
     const decision = syncStatefulSet(set, store.podsOwnedBy(set.uid), sim.now, {
       claims: this.claims.ofSet(set.namespace, set.name),
       maxUnavailableStatefulSet: this.#maxUnavailableStatefulSet,
