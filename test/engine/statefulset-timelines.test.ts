@@ -474,6 +474,44 @@ t("PVCs with whenDeleted: Delete: retained on scale-down, all deleted with the s
 
 // --- at most one pod per identity -------------------------------------------------------------------
 
+// Found by the long random-scenario property (fast-check seed 3, model 843). Upstream has the
+// same stall: its requeues are AddAfter on a delaying queue that keeps only the earliest due time
+// per key (client-go util/workqueue/delaying_queue.go insert), and syncStatefulSet requeues only
+// while status.availableReplicas != spec.replicas (pkg/controller/statefulset/stateful_set.go),
+// which a scale-down makes true while a replica is Ready but not yet available. The controller
+// then waits for that replica (processReplica: !isRunningAndAvailable && monotonic) and nothing
+// syncs the set again until an informer resync (12-24 h in kube-controller-manager).
+t("OrderedReady + minReadySeconds: a scale-down while a replica is Ready but not available stalls, as upstream", () => {
+  const run = (scaleAt: number, minReadySeconds: number) => {
+    const { w } = world();
+    w.bootstrap([statefulSet("web", 3, { minReadySeconds }, PROBE)]);
+    const web1 = () => w.store.podsByName.get("default/web-1")!;
+    runWith(
+      w,
+      [
+        [100, () => w.store.apply({ type: "pod/delete", uid: web1().uid, gracePeriodSeconds: 30 })],
+        [scaleAt, () => scale(w, "web", 2)],
+      ],
+      1000,
+    );
+    return eventLines(w, "StatefulSet");
+  };
+  // t=100: web-1 deleted: SIGTERM, exits 102 (shutdown 2 s) and is removed → web-1 created at 102
+  //        (image cached), container 102.5, listens 105.5, probe tick 106 → Ready 106; with
+  //        minReadySeconds 10 available from 116. Syncs from 100 on see fewer than 3 available
+  //        and requeue after 10 s; the earliest (≤ 112) wins, so the Ready-at-106 AddAfter(11 s)
+  //        and later requeues (116, 117) are dropped.
+  // Scale to 2 at 108: web-1 is not available, so the set waits; available (web-0, web-2) = 2 =
+  // spec.replicas, so no requeue; the pending one (≤ 112) fires while web-1 is still not
+  // available. web-2 is never deleted.
+  const recreated = "SuccessfulCreate@102 create Pod web-1 in StatefulSet web successful";
+  assert.equal(run(108, 10), [recreated]);
+  // Scale at 118, web-1 available since 116: web-2 is deleted at once.
+  assert.equal(run(118, 10), [recreated, "SuccessfulDelete@118 delete Pod web-2 in StatefulSet web successful"]);
+  // Without minReadySeconds, Ready is enough: web-2 is deleted at 108.
+  assert.equal(run(108, 0), [recreated, "SuccessfulDelete@108 delete Pod web-2 in StatefulSet web successful"]);
+});
+
 t("a terminating pod on a node whose kubelet is down blocks its re-creation (and, OrderedReady, the set)", () => {
   const { w } = world();
   w.bootstrap([statefulSet("web", 3)]);

@@ -43,12 +43,28 @@ const work = mkdtempSync(join(tmpdir(), "kubesim-random-"));
 let counter = 0;
 let kept = false;
 
+/**
+ * Upstream's scale-down stall (see "OrderedReady + minReadySeconds: a scale-down while a replica is
+ * Ready but not available stalls" in test/engine/statefulset-timelines.test.ts): an OrderedReady
+ * set with every kept replica available but condemned pods left, because no requeue is pending.
+ * Real clusters stay so until an informer resync (12-24 h), so it is not a convergence failure.
+ */
+function upstreamScaleDownStall(m: ScenarioModel, s: ReplicationResult["samples"][number]): boolean {
+  const set = m.workloads.find((w) => w.kind === "StatefulSet" && `statefulset/${w.name}` === s.workload);
+  return set?.podManagementPolicy === "OrderedReady" && s.available === s.desired && s.ready > s.desired && s.terminating === 0;
+}
+let stalls = 0;
+
 /** What has not converged at the end of a run, in words; empty when everything has. */
-function pending(result: ReplicationResult): string[] {
+function pending(result: ReplicationResult, m?: ScenarioModel): string[] {
   const end = Math.max(...result.samples.map((s) => s.time));
   const out: string[] = [];
   for (const s of result.samples) {
     if (s.time !== end) continue;
+    if (m !== undefined && upstreamScaleDownStall(m, s)) {
+      stalls++;
+      continue;
+    }
     if (s.updated !== s.desired || s.available !== s.desired || s.ready !== s.desired || s.terminating !== 0) {
       out.push(`${s.workload}: desired ${s.desired}, updated ${s.updated}, ready ${s.ready}, available ${s.available}, terminating ${s.terminating}`);
     }
@@ -104,7 +120,7 @@ function check(m: ScenarioModel): string[] {
       if (result.eventsProcessed > MAX_EVENTS) failures.push(`${where}: ${result.eventsProcessed} events processed, over the budget`);
       if (result.durationSeconds * MICROS_PER_SECOND !== scenario.spec.duration) failures.push(`${where}: ran ${result.durationSeconds} s, not the scenario's duration`);
       if (m.settling) {
-        const left = pending(result);
+        const left = pending(result, m);
         if (left.length > 0) {
           failures.push(`${where}: not converged ${Math.round(result.durationSeconds - m.activeEnd)} s after the last event or fault recovery:\n  ${left.join("\n  ")}`);
         }
@@ -133,7 +149,10 @@ function property(settling: boolean, seed: number) {
     const failures = check(m);
     if (failures.length > 0) failed.push(`model ${i} of fast-check seed ${seed}:\n${failures.join("\n")}\n\n${describe(m)}`);
   });
-  if (LONG) console.log(`random-scenarios: ${settling ? "settling" : "free"} models, seed ${seed}: ${models.length} scenarios, ${units} replications, ${failed.length} failed`);
+  if (LONG) {
+    const stalled = settling ? `, ${stalls} upstream scale-down stalls accepted` : "";
+    console.log(`random-scenarios: ${settling ? "settling" : "free"} models, seed ${seed}: ${models.length} scenarios, ${units} replications, ${failed.length} failed${stalled}`);
+  }
   if (failed.length > 0) assert.unreachable(`${failed.length} of ${models.length} random scenarios failed:\n\n${failed.join("\n\n=====\n\n")}`);
 }
 
