@@ -49,28 +49,24 @@ export interface FusedOutcome {
 
 // Scratch reused across cycles (none of it escapes).
 let raw = new Float64Array(1024);
-let podsOnNode = new Int32Array(1024);
-let slots = new Int32Array(1024);
+/** Per scored node: pods on it × zones + its zone id (one load in pass 2 instead of two). */
+let codes = new Int32Array(1024);
 let ties = new Int32Array(1024);
-/** constant + weight · spreading score by pods on a node × (slot + 1), when pods < LOOKED_UP_PODS. */
+/** constant + weight · spreading score by code, when every node has fewer than LOOKED_UP_PODS pods. */
 let added = new Float64Array(64);
 const LOOKED_UP_PODS = 32;
-let slotOfZone = new Int32Array(16).fill(-1);
-/** Per zone domain (slot): its zone id, value and score term; `domains` of them in use. */
-const seenZones: number[] = [];
-const zoneValues: string[] = [];
-let zoneTerms = new Float64Array(16);
-/** Per slot + 1 (0: nodes without a zone): the fewest and most pods on a feasible node (-1: none). */
+/** Per zone id: the fewest and most pods on a feasible node in it (-1: no feasible node). */
 let fewest = new Float64Array(16);
 let most = new Float64Array(16);
+/** Per zone id: its score term (NaN for the "" zone, which earns no zone credit). */
+let zoneTerms = new Float64Array(16);
 const outcome: FusedOutcome = { evaluated: 0, feasibleCount: 0, failedCount: 0, chosen: -1 };
 
 function ensure(n: number): void {
   if (raw.length >= n) return;
   const size = Math.max(n, 2 * raw.length);
   raw = new Float64Array(size);
-  podsOnNode = new Int32Array(size);
-  slots = new Int32Array(size);
+  codes = new Int32Array(size);
   ties = new Int32Array(size);
 }
 
@@ -103,22 +99,17 @@ export function fusedCycle(
   const usedCpu = table.nonZeroCpu;
   const usedMemory = table.nonZeroMemory;
   const hostCounts = spread.hostCounts;
-  if (slotOfZone.length < zones.length) slotOfZone = new Int32Array(Math.max(zones.length, 2 * slotOfZone.length)).fill(-1);
-  if (fewest.length < zones.length + 1) {
-    fewest = new Float64Array(Math.max(zones.length + 1, 2 * fewest.length));
+  const zoneCount = zones.length;
+  if (fewest.length < zoneCount) {
+    fewest = new Float64Array(Math.max(zoneCount, 2 * fewest.length));
     most = new Float64Array(fewest.length);
+    zoneTerms = new Float64Array(fewest.length);
   }
-  const none = table.zoneId("");
   // The scratch arrays as locals: module-level `let`s are reloaded (and hole-checked) at every use.
-  const podsOnNodeAt = podsOnNode;
-  const slotAt = slots;
-  const slotOf = slotOfZone;
+  const codeAt = codes;
   const low = fewest;
   const high = most;
-  fewest[0] = -1;
-  most[0] = -1;
-  // (Counted, not truncated with `length = 0`, which would drop the arrays' storage every cycle.)
-  let domains = 0;
+  for (let z = 0; z < zoneCount; z++) high[z] = -1;
 
   // Pass 1: the Filter plugins in order (NodeUnschedulable, TaintToleration, NodeAffinity,
   // NodeResourcesFit; the pod has no DoNotSchedule spreading), then per feasible node what the
@@ -160,30 +151,17 @@ export function fusedCycle(
       resourceScoreCpu[at] = cpu;
       resourceScoreMemory[at] = memory;
     }
-    // Spreading: pods on the node; its zone domain (a node without a zone makes the "" domain
-    // exist but earns no zone credit).
+    // Spreading: pods on the node and its zone (each zone with a feasible node is a domain; the
+    // "" zone of nodes without one too, though it earns them no zone credit).
     const pods = hostCounts[at];
-    podsOnNodeAt[k] = pods;
     const z = zoneOf[at];
-    let slot = slotOf[z];
-    if (slot < 0) {
-      slot = domains++;
-      zoneValues[slot] = zones[z];
-      slotOf[z] = slot;
-      seenZones[slot] = z;
-      low[slot + 1] = -1;
-      high[slot + 1] = -1;
-    }
-    if (z === none) slot = -1;
-    slotAt[k] = slot;
-    const e = slot + 1;
-    if (high[e] < 0) {
-      low[e] = pods;
-      high[e] = pods;
-    } else if (pods < low[e]) low[e] = pods;
-    else if (pods > high[e]) high[e] = pods;
+    codeAt[k] = pods * zoneCount + z;
+    if (high[z] < 0) {
+      low[z] = pods;
+      high[z] = pods;
+    } else if (pods < low[z]) low[z] = pods;
+    else if (pods > high[z]) high[z] = pods;
   }
-  for (let j = 0; j < domains; j++) slotOf[seenZones[j]] = -1;
   outcome.evaluated = count + failedCount;
   outcome.feasibleCount = count;
   outcome.failedCount = failedCount;
@@ -211,52 +189,52 @@ export function fusedCycle(
   // PodTopologySpread PreScore (zone counts per domain, as countInZone gives them) and the
   // extremes of the rounded scores: per domain they are at its fewest and most pods, since
   // round(count·weight + skew + zone term) never falls as the count rises.
+  const none = table.zoneId("");
+  let domains = 0;
+  for (let z = 0; z < zoneCount; z++) if (high[z] >= 0) domains++;
   const hostWeight = topologyNormalizingWeight(count);
   const zoneWeight = topologyNormalizingWeight(domains);
-  if (zoneTerms.length < domains) zoneTerms = new Float64Array(Math.max(domains, 2 * zoneTerms.length));
-  for (let j = 0; j < domains; j++) {
-    zoneTerms[j] = scoreForCount(counter.countInZone!(zoneValues[j], pod.namespace, spread.zoneSelector), spread.zoneSkew, zoneWeight);
+  const terms = zoneTerms;
+  for (let z = 0; z < zoneCount; z++) {
+    if (high[z] < 0) continue;
+    terms[z] = z === none ? Number.NaN : scoreForCount(counter.countInZone!(zones[z], pod.namespace, spread.zoneSelector), spread.zoneSkew, zoneWeight);
   }
   const hostSkew = spread.hostSkew;
+  const rounded = (pods: number, z: number): number => {
+    const host = scoreForCount(pods, hostSkew, hostWeight);
+    return Math.round(z === none ? host : host + terms[z]);
+  };
   let min = Number.MAX_SAFE_INTEGER;
   let max = 0;
-  for (let e = 0; e <= domains; e++) {
-    if (high[e] < 0) continue;
-    const fewestHost = scoreForCount(low[e], hostSkew, hostWeight);
-    const mostHost = scoreForCount(high[e], hostSkew, hostWeight);
-    const lowRounded = Math.round(e === 0 ? fewestHost : fewestHost + zoneTerms[e - 1]);
-    const highRounded = Math.round(e === 0 ? mostHost : mostHost + zoneTerms[e - 1]);
+  let mostPods = 0;
+  for (let z = 0; z < zoneCount; z++) {
+    if (high[z] < 0) continue;
+    const lowRounded = rounded(low[z], z);
+    const highRounded = rounded(high[z], z);
     if (lowRounded < min) min = lowRounded;
     if (highRounded > max) max = highRounded;
+    if (high[z] > mostPods) mostPods = high[z];
   }
 
   // Pass 2: NormalizeScore 100·(max + min − s) / max (100 everywhere when max = 0), weighted
   // into the totals; the highest total and the nodes at it, in order. The spreading part depends
-  // only on a node's pods and domain: with few pods a node (the usual case) it is computed once
-  // per pair and looked up.
+  // only on a node's pods and zone: with few pods a node (the usual case) it is computed once
+  // per pair and looked up by the node's code.
   const weight = SCORE_WEIGHTS.PodTopologySpread;
-  const terms = zoneTerms;
-  const spreadingOf = (pods: number, slot: number): number => {
-    if (max === 0) return MAX_NODE_SCORE;
-    const host = scoreForCount(pods, hostSkew, hostWeight);
-    const r = Math.round(slot >= 0 ? host + terms[slot] : host);
-    return Math.floor((MAX_NODE_SCORE * (max + min - r)) / max);
-  };
-  let mostPods = 0;
-  for (let e = 0; e <= domains; e++) if (high[e] > mostPods) mostPods = high[e];
-  const width = domains + 1;
+  const addedFor = (pods: number, z: number): number =>
+    constant + weight * (max === 0 ? MAX_NODE_SCORE : Math.floor((MAX_NODE_SCORE * (max + min - rounded(pods, z))) / max));
   const tied = ties;
   let best = Number.NEGATIVE_INFINITY;
   let tieCount = 0;
   if (mostPods < LOOKED_UP_PODS) {
-    const cells = (mostPods + 1) * width;
+    const cells = (mostPods + 1) * zoneCount;
     if (added.length < cells) added = new Float64Array(Math.max(cells, 2 * added.length));
     const addedAt = added;
     for (let pods = 0; pods <= mostPods; pods++) {
-      for (let e = 0; e < width; e++) addedAt[pods * width + e] = constant + weight * spreadingOf(pods, e - 1);
+      for (let z = 0; z < zoneCount; z++) if (high[z] >= 0) addedAt[pods * zoneCount + z] = addedFor(pods, z);
     }
     for (let k = 0; k < count; k++) {
-      const t = (totals[k] += addedAt[podsOnNodeAt[k] * width + slotAt[k] + 1]);
+      const t = (totals[k] += addedAt[codeAt[k]]);
       if (t < best) continue;
       if (t > best) {
         best = t;
@@ -266,7 +244,9 @@ export function fusedCycle(
     }
   } else {
     for (let k = 0; k < count; k++) {
-      const t = (totals[k] += constant + weight * spreadingOf(podsOnNodeAt[k], slotAt[k]));
+      const code = codeAt[k];
+      const pods = Math.trunc(code / zoneCount);
+      const t = (totals[k] += addedFor(pods, code - pods * zoneCount));
       if (t < best) continue;
       if (t > best) {
         best = t;
