@@ -95,7 +95,8 @@ export function fusedCycle(
   const nonZeroMemory = memory === 0 ? DEFAULT_MEMORY_REQUEST : memory;
   const bestEffort = isBestEffort(pod);
   const { allocatableCpu, allocatableMemory, allocatablePods, requestedCpu, requestedMemory, requestedPods, unschedulable, tainted } = table;
-  const { resourceScore, resourceScoreCpu, resourceScoreMemory, zone: zoneOf, zones } = table;
+  const { resourceScore, resourceScoreShape, zone: zoneOf, zones } = table;
+  const shape = table.shapeOf(cpu, memory);
   const usedCpu = table.nonZeroCpu;
   const usedMemory = table.nonZeroMemory;
   const hostCounts = spread.hostCounts;
@@ -124,7 +125,7 @@ export function fusedCycle(
     const simple = unschedulable[at] === 0 && tainted[at] === 0;
     // A row keyed for these requests was scored for a pod that fitted it, and has not changed
     // since (node-table.ts), so a schedulable untainted node fits again.
-    const keyed = resourceScoreCpu[at] === cpu && resourceScoreMemory[at] === memory;
+    const keyed = resourceScoreShape[at] === shape;
     if (!(simple && keyed)) {
       const reasons = simple
         ? resourcesFit(allocatableCpu[at], allocatableMemory[at], allocatablePods[at], requestedCpu[at], requestedMemory[at], requestedPods[at], cpu, memory)
@@ -148,8 +149,7 @@ export function fusedCycle(
       }
       totals[k] = total;
       resourceScore[at] = total;
-      resourceScoreCpu[at] = cpu;
-      resourceScoreMemory[at] = memory;
+      resourceScoreShape[at] = shape;
     }
     // Spreading: pods on the node and its zone (each zone with a feasible node is a domain; the
     // "" zone of nodes without one too, though it earns them no zone credit).

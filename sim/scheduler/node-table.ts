@@ -37,14 +37,17 @@ export class NodeTable {
   /** Index into `zones`. */
   zone = new Int32Array(0);
   /**
-   * NodeResourcesFit + BalancedAllocation score of the row for a pod requesting
-   * (resourceScoreCpu, resourceScoreMemory); NaN keys: not computed since the row was read. Pods
-   * of one template share their requests, so between two changes of a node the scheduler
-   * computes its resource scores once instead of once per pod (four divisions a node).
+   * NodeResourcesFit + BalancedAllocation score of the row for a pod of the requests numbered
+   * `resourceScoreShape` (see `shapeOf`); -1: not computed since the row was read. Pods of one
+   * template share their requests, so between two changes of a node the scheduler computes its
+   * resource scores once instead of once per pod (four divisions a node). A row is scored only
+   * for a pod that fits it, so a keyed row also fits such a pod while it stays unchanged.
    */
   resourceScore = new Float64Array(0);
-  resourceScoreCpu = new Float64Array(0);
-  resourceScoreMemory = new Float64Array(0);
+  resourceScoreShape = new Int32Array(0);
+  /** cpu → memory → shape number. */
+  readonly #shapes = new Map<number, Map<number, number>>();
+  #shapeCount = 0;
   /** Zone values by id ("" = the node has no zone), in order of first appearance. */
   readonly zones: string[] = [];
   readonly #zoneIds = new Map<string, number>();
@@ -61,6 +64,15 @@ export class NodeTable {
   /** The position of a node, or undefined. */
   positionOf(name: string): number | undefined {
     return this.#positions.get(name);
+  }
+
+  /** A number for a pod's requests (cpu millis, memory bytes), the same for the same pair. */
+  shapeOf(cpuMilli: number, memoryBytes: number): number {
+    let byMemory = this.#shapes.get(cpuMilli);
+    if (byMemory === undefined) this.#shapes.set(cpuMilli, (byMemory = new Map()));
+    let shape = byMemory.get(memoryBytes);
+    if (shape === undefined) byMemory.set(memoryBytes, (shape = this.#shapeCount++));
+    return shape;
   }
 
   /** The id of a zone value, or -1 when no node has it. */
@@ -145,8 +157,7 @@ export class NodeTable {
     this.nonZeroMemory[at] = nonZero.memoryBytes;
     this.unschedulable[at] = node.unschedulable ? 1 : 0;
     this.tainted[at] = node.taints.length > 0 ? 1 : 0;
-    this.resourceScoreCpu[at] = Number.NaN;
-    this.resourceScoreMemory[at] = Number.NaN;
+    this.resourceScoreShape[at] = -1;
   }
 
   #grow(capacity: number): void {
@@ -169,14 +180,15 @@ export class NodeTable {
     this.nonZeroCpu = f64(this.nonZeroCpu);
     this.nonZeroMemory = f64(this.nonZeroMemory);
     this.resourceScore = f64(this.resourceScore);
-    this.resourceScoreCpu = f64(this.resourceScoreCpu);
-    this.resourceScoreMemory = f64(this.resourceScoreMemory);
     this.unschedulable = u8(this.unschedulable);
     this.tainted = u8(this.tainted);
     this.#isMarked = u8(this.#isMarked);
     const zone = new Int32Array(capacity);
     zone.set(this.zone);
     this.zone = zone;
+    const shape = new Int32Array(capacity);
+    shape.set(this.resourceScoreShape);
+    this.resourceScoreShape = shape;
     const marked = new Int32Array(capacity);
     marked.set(this.#marked);
     this.#marked = marked;

@@ -234,7 +234,8 @@ function resourceAndTaintScoresFromTable(
   const memory = pod.requests.memoryBytes;
   const nonZeroCpu = cpu === 0 ? DEFAULT_MILLI_CPU_REQUEST : cpu;
   const nonZeroMemory = memory === 0 ? DEFAULT_MEMORY_REQUEST : memory;
-  const { allocatableCpu, allocatableMemory, requestedCpu, requestedMemory, resourceScore, resourceScoreCpu, resourceScoreMemory, tainted } = table;
+  const { allocatableCpu, allocatableMemory, requestedCpu, requestedMemory, resourceScore, resourceScoreShape, tainted } = table;
+  const shape = table.shapeOf(cpu, memory);
   const usedCpu = table.nonZeroCpu;
   const usedMemory = table.nonZeroMemory;
   let anyRaw = false;
@@ -246,7 +247,7 @@ function resourceAndTaintScoresFromTable(
       raw[k] = r;
       if (r !== 0) anyRaw = true;
     }
-    if (resourceScoreCpu[at] === cpu && resourceScoreMemory[at] === memory) {
+    if (resourceScoreShape[at] === shape) {
       totals[k] = resourceScore[at];
       continue;
     }
@@ -258,8 +259,7 @@ function resourceAndTaintScoresFromTable(
     }
     totals[k] = total;
     resourceScore[at] = total;
-    resourceScoreCpu[at] = cpu;
-    resourceScoreMemory[at] = memory;
+    resourceScoreShape[at] = shape;
   }
   return anyRaw;
 }
