@@ -122,11 +122,12 @@ export function fusedCycle(
   for (; i < n && count < toFind; i++) {
     let at = start + i;
     if (at >= n) at -= n;
-    const simple = unschedulable[at] === 0 && tainted[at] === 0;
-    // A row keyed for these requests was scored for a pod that fitted it, and has not changed
-    // since (node-table.ts), so a schedulable untainted node fits again.
+    // A row keyed for these requests is schedulable, untainted and was scored for a pod that
+    // fitted it, and has not changed since (node-table.ts): it fits again.
     const keyed = resourceScoreShape[at] === shape;
-    if (!(simple && keyed)) {
+    let simple = true;
+    if (!keyed) {
+      simple = unschedulable[at] === 0 && tainted[at] === 0;
       const reasons = simple
         ? resourcesFit(allocatableCpu[at], allocatableMemory[at], allocatablePods[at], requestedCpu[at], requestedMemory[at], requestedPods[at], cpu, memory)
         : (filterNodeUnschedulable(pod, nodes[at]) ?? filterTaintToleration(pod, nodes[at]) ?? filterNodeAffinity(pod, nodes[at]) ?? filterNodeResourcesFit(pod, nodes[at]));
@@ -149,7 +150,7 @@ export function fusedCycle(
       }
       totals[k] = total;
       resourceScore[at] = total;
-      resourceScoreShape[at] = shape;
+      if (simple) resourceScoreShape[at] = shape;
     }
     // Spreading: pods on the node and its zone (each zone with a feasible node is a domain; the
     // "" zone of nodes without one too, though it earns them no zone credit).

@@ -40,8 +40,9 @@ export class NodeTable {
    * NodeResourcesFit + BalancedAllocation score of the row for a pod of the requests numbered
    * `resourceScoreShape` (see `shapeOf`); -1: not computed since the row was read. Pods of one
    * template share their requests, so between two changes of a node the scheduler computes its
-   * resource scores once instead of once per pod (four divisions a node). A row is scored only
-   * for a pod that fits it, so a keyed row also fits such a pod while it stays unchanged.
+   * resource scores once instead of once per pod (four divisions a node). Only schedulable rows
+   * without taints are keyed, and only for a pod that fits them, so while a row stays keyed (it
+   * is unchanged) it also passes the filters for any pod of that shape without node affinity.
    */
   resourceScore = new Float64Array(0);
   resourceScoreShape = new Int32Array(0);

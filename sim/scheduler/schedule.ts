@@ -234,7 +234,7 @@ function resourceAndTaintScoresFromTable(
   const memory = pod.requests.memoryBytes;
   const nonZeroCpu = cpu === 0 ? DEFAULT_MILLI_CPU_REQUEST : cpu;
   const nonZeroMemory = memory === 0 ? DEFAULT_MEMORY_REQUEST : memory;
-  const { allocatableCpu, allocatableMemory, requestedCpu, requestedMemory, resourceScore, resourceScoreShape, tainted } = table;
+  const { allocatableCpu, allocatableMemory, requestedCpu, requestedMemory, resourceScore, resourceScoreShape, tainted, unschedulable } = table;
   const shape = table.shapeOf(cpu, memory);
   const usedCpu = table.nonZeroCpu;
   const usedMemory = table.nonZeroMemory;
@@ -259,7 +259,8 @@ function resourceAndTaintScoresFromTable(
     }
     totals[k] = total;
     resourceScore[at] = total;
-    resourceScoreShape[at] = shape;
+    // Only a schedulable row without taints is keyed (the fused cycle takes a key as "fits").
+    if (tainted[at] === 0 && unschedulable[at] === 0) resourceScoreShape[at] = shape;
   }
   return anyRaw;
 }
