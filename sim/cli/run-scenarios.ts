@@ -235,10 +235,14 @@ async function runOne(run: Loaded, options: RunOptions, io: Io, deadline: number
       io.stderr(`kubesim: --max-wall-time ${options.maxWallTime} exceeded in ${name}, strategy ${unit.strategy}, replication ${unit.replication} (${error.message}); no report written\n`);
       return EXIT.budget;
     }
-    const repro = `kubesim run ${scenario.file} --seed ${settings.seed} --strategy ${unit.strategy} --replications ${unit.replication + 1} --workers 1${settings.checkInvariants ? " --check-invariants" : ""}`;
-    io.stderr(
-      `kubesim: internal error in ${name}, strategy ${unit.strategy}, replication ${unit.replication}, seed ${settings.seed}: ${error.stack ?? error.message}\nreproduce with: ${repro}\n`,
-    );
+    const repro = `kubesim run ${scenario.file} --seed ${settings.seed} --strategy ${unit.strategy} --replications ${unit.replication + 1} --workers 1${settings.checkInvariants || error.remoteName === "InvariantViolation" ? " --check-invariants" : ""}`;
+    const where = `${name}, strategy ${unit.strategy}, replication ${unit.replication}, seed ${settings.seed}`;
+    if (error.remoteName === "InvariantViolation") {
+      // The message opens with "invariant violated at t=<virtual time>s: <what>".
+      io.stderr(`kubesim: ${error.message}\n  in ${where} (a kubesim bug)\n${error.stack ?? ""}\nreproduce with: ${repro}\n`);
+    } else {
+      io.stderr(`kubesim: internal error in ${where}: ${error.stack ?? error.message}\nreproduce with: ${repro}\n`);
+    }
     return EXIT.internal;
   }
   progress.done();

@@ -21,6 +21,8 @@ import type { App, EffectiveScenario, ObjectRef, ScenarioEvent } from "../scenar
 import type { NodeSpec } from "./world.ts";
 import { World } from "./world.ts";
 import { scheduleFaults } from "../faults/inject.ts";
+import { announcingFaults } from "../check/fault-signal.ts";
+import { checkRequestAccounting } from "../check/traffic.ts";
 import { Fault } from "../faults/options.ts";
 import { type WorkloadSample, WorkloadMetrics, workloadKey } from "./workload-metrics.ts";
 import type { ServiceTrafficResult } from "../network/traffic.ts";
@@ -215,7 +217,7 @@ export function runReplication(effective: EffectiveScenario, options: Replicatio
   };
 
   scheduleFaults(
-    world.faultContext(),
+    announcingFaults(world.faultContext(), world.checks?.faults ?? null),
     effective.events.flatMap((e) => (e.action === "fault" ? [{ at: e.at, every: e.every, fault: faultOf(e) }] : [])),
   );
   for (const event of effective.events) {
@@ -238,6 +240,7 @@ export function runReplication(effective: EffectiveScenario, options: Replicatio
   world.run(duration);
   const rollout = metrics.result();
   const traffic = world.network?.results(duration) ?? [];
+  if (world.checks !== null) checkRequestAccounting(traffic, world.sim.now);
   const first = traffic[0];
   return {
     strategy: effective.strategy.name,

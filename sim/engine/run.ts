@@ -4,6 +4,7 @@
  * replication index, so replication i of every strategy shares its random streams (common random
  * numbers) and a unit's result does not depend on which worker or shard ran it.
  */
+import { InvariantViolation } from "../check/invariants.ts";
 import type { Time } from "../core/time.ts";
 import { MICROS_PER_SECOND } from "../core/time.ts";
 import { applyStrategy } from "../scenario/strategy.ts";
@@ -65,9 +66,14 @@ export function effectiveScenarios(scenario: Scenario, settings: RunSettings): M
 /** Runs one unit (in this thread). */
 export function runUnit(effective: EffectiveScenario, unit: RunUnit, settings: RunSettings): ReplicationResult {
   const recordEvents = settings.events === "all" || (settings.events === "first" && unit.replication === 0);
-  // A test hook (documented in the README): proves that a crash inside a run exits 70 with a repro.
-  if (process.env.KUBESIM_TEST_FAIL_UNIT === `${unit.strategy}/${unit.replication}`) {
+  // A test hook (documented in the README): proves that a crash inside a run exits 70 with a
+  // repro; `<strategy>/<replication>:invariant` injects an invariant violation instead.
+  const failUnit = process.env.KUBESIM_TEST_FAIL_UNIT;
+  if (failUnit === `${unit.strategy}/${unit.replication}`) {
     throw new Error(`injected failure for ${unit.strategy}/${unit.replication} (KUBESIM_TEST_FAIL_UNIT)`);
+  }
+  if (failUnit === `${unit.strategy}/${unit.replication}:invariant`) {
+    throw new InvariantViolation(`injected violation for ${unit.strategy}/${unit.replication} (KUBESIM_TEST_FAIL_UNIT)`, 0);
   }
   return runReplication(effective, {
     checkInvariants: settings.checkInvariants,

@@ -29,7 +29,7 @@ import { EventLog } from "../model/event-log.ts";
 import { deploymentFromManifest, type Manifest, serviceFromManifest, statefulSetFromManifest, podDisruptionBudgetFromManifest } from "../model/from-manifest.ts";
 import type { Node, Pod, Taint } from "../model/objects.ts";
 import { ClusterStore } from "../model/store.ts";
-import { ClusterInvariants } from "../check/invariants.ts";
+import { CheckSuite } from "../check/suite.ts";
 import type { Workload } from "../model/store.ts";
 import type { LabelSelector } from "../model/workloads.ts";
 
@@ -94,6 +94,8 @@ export class World {
   readonly disruption: DisruptionController;
   /** The network model, once started (see `startNetwork`). */
   network: NetworkModel | null = null;
+  /** The invariant checkers, when on (`checkInvariants`). */
+  readonly checks: CheckSuite | null = null;
   readonly #networkOptions: NetworkOptions | undefined;
   readonly #uids;
   #bootstrapping = false;
@@ -145,7 +147,8 @@ export class World {
       }
     });
     if (config.checkInvariants ?? process.env.KUBESIM_TEST === "1") {
-      this.sim.afterEvent = new ClusterInvariants(this.store).afterEvent;
+      this.checks = new CheckSuite(this.sim, this.store, () => this.network);
+      this.sim.afterEvent = this.checks.afterEvent;
     }
   }
 

@@ -3,8 +3,8 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { ConstantDistribution, UniformDistribution } from "../../sim/core/distributions.ts";
 import { seconds } from "../../sim/core/time.ts";
-import { maxSurge, maxUnavailable, withDeploymentStrategyDefaults } from "../../sim/controllers/deployment/rolling-math.ts";
-import { isPodAvailable } from "../../sim/controllers/replicaset/controller.ts";
+import { FaultSignal } from "../../sim/check/fault-signal.ts";
+import { RollingUpdateBounds } from "../../sim/check/rolling-update.ts";
 import { deployment, nodes, setImage, testWorld } from "../support/world.ts";
 
 const t = suite("rolling updates without faults complete and stay within maxSurge and maxUnavailable at every instant");
@@ -39,28 +39,19 @@ t("random replicas, strategies, readiness delays and latencies", () => {
       });
       const strategy = { rollingUpdate: { maxSurge: c.maxSurge, maxUnavailable: c.maxUnavailable } };
       w.bootstrap([deployment("web", c.replicas, { strategy, minReadySeconds: c.minReadySeconds }, probe)]);
-      const resolved = withDeploymentStrategyDefaults({ type: "RollingUpdate", rollingUpdate: strategy.rollingUpdate });
-      const surge = maxSurge(resolved, c.replicas);
-      const unavailable = maxUnavailable(resolved, c.replicas);
-      const violations: string[] = [];
-      w.sim.afterEvent = () => {
-        let active = 0;
-        let available = 0;
-        for (const pod of w.store.pods.values()) {
-          if (pod.deletionTimestamp !== null) continue;
-          active++;
-          if (isPodAvailable(pod, c.minReadySeconds, w.sim.now)) available++;
-        }
-        if (active > c.replicas + surge) violations.push(`t=${w.sim.now / 1e6}: ${active} pods > ${c.replicas} + maxSurge ${surge}`);
-        if (available < c.replicas - unavailable) {
-          violations.push(`t=${w.sim.now / 1e6}: ${available} available < ${c.replicas} − maxUnavailable ${unavailable}`);
-        }
+      // The bounds are sim/check's rolling-update checker (it throws InvariantViolation).
+      const faults = new FaultSignal(w.store);
+      const bounds = new RollingUpdateBounds(w.store, faults, () => w.sim.now);
+      const chained = w.sim.afterEvent;
+      w.sim.afterEvent = (sim) => {
+        chained?.(sim);
+        bounds.afterEvent(sim.now);
       };
       w.run(seconds(10));
       setImage(w, "web", "web:v2");
       w.run(seconds(900));
       const d = w.store.deployments.get("web")!;
-      assert.equal(violations.slice(0, 3), [], JSON.stringify(c));
+      assert.ok(bounds.judged > 0, `the checker never judged: ${JSON.stringify(bounds.status("web"))}`);
       assert.is(d.status.updatedReplicas, c.replicas, `rollout did not complete: ${JSON.stringify(c)} ${JSON.stringify(d.status)}`);
       assert.is(d.status.availableReplicas, c.replicas, JSON.stringify(c));
       assert.is(d.status.replicas, c.replicas, JSON.stringify(c));
