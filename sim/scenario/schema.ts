@@ -194,6 +194,15 @@ const withDefault = (name: TimingName) => timingEntry(name).prefault(TIMING_DEFA
 const overridden = (name: TimingName) => timingEntry(name).optional();
 const KUBE_PROXY_SYNC_DESCRIPTION = "Per-node kube-proxy: at most one sync per minSyncPeriod, each taking `latency`.";
 
+/**
+ * kube-proxy's --iptables-sync-period (1h, sim/network/kube-proxy.ts DEFAULT_MAX_SYNC_PERIOD):
+ * its config validation requires syncPeriod ≥ minSyncPeriod (pkg/proxy/apis/config/validation).
+ */
+const KUBE_PROXY_SYNC_PERIOD: Time = 3600 * 1_000_000;
+const minSyncPeriod = duration.refine((t) => t <= KUBE_PROXY_SYNC_PERIOD, {
+  message: "must be less than or equal to kube-proxy's syncPeriod (1h)",
+});
+
 const timing = z.strictObject({
   controllerLatency: withDefault("controllerLatency"),
   schedulingLatency: withDefault("schedulingLatency"),
@@ -202,7 +211,7 @@ const timing = z.strictObject({
   endpointSliceLatency: withDefault("endpointSliceLatency"),
   kubeProxySync: z
     .strictObject({
-      minSyncPeriod: duration.prefault(KUBE_PROXY_SYNC_DEFAULTS.minSyncPeriod),
+      minSyncPeriod: minSyncPeriod.prefault(KUBE_PROXY_SYNC_DEFAULTS.minSyncPeriod),
       latency: distribution.prefault(KUBE_PROXY_SYNC_DEFAULTS.latency),
     })
     .meta({ description: KUBE_PROXY_SYNC_DESCRIPTION })
@@ -219,7 +228,7 @@ const timingOverride = z.strictObject({
   containerStart: overridden("containerStart"),
   endpointSliceLatency: overridden("endpointSliceLatency"),
   kubeProxySync: z
-    .strictObject({ minSyncPeriod: duration.optional(), latency: distribution.optional() })
+    .strictObject({ minSyncPeriod: minSyncPeriod.optional(), latency: distribution.optional() })
     .meta({ description: KUBE_PROXY_SYNC_DESCRIPTION })
     .optional(),
   nodeMonitorGracePeriod: overridden("nodeMonitorGracePeriod"),

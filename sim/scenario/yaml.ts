@@ -466,19 +466,20 @@ export function parseYaml(text: string, file: string): ParsedYaml {
   const errors: Diagnostic[] = [];
   const warnings: Diagnostic[] = [];
   const documents: YamlDocument[] = [];
+  // Line starts from the text itself: the parser's own LineCounter misses lines after some
+  // syntax errors (an over-indented line opening a document shifted later positions by two).
   const lines = new LineCounter();
+  lines.addNewLine(0);
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) lines.addNewLine(i + 1);
 
   const tooDeep = prescanNesting(text, YAML_LIMITS.maxDepth);
   if (tooDeep >= 0) {
-    lines.addNewLine(0);
-    for (let i = 0; i < tooDeep; i++) if (text[i] === "\n") lines.addNewLine(i + 1);
     const { line, col } = lines.linePos(tooDeep);
     errors.push(at(file, line, col, `nesting is deeper than ${YAML_LIMITS.maxDepth} levels`));
     return { documents, errors, warnings };
   }
 
   const parsed = parseAllDocuments(text, {
-    lineCounter: lines,
     schema: "core",
     version: "1.2",
     uniqueKeys: true,

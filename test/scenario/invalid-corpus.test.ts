@@ -112,6 +112,9 @@ const CASES: readonly Case[] = [
   ["inline-object-invalid.yaml", "scenario", [
     "{dir}/inline-object-invalid.yaml:18:19: spec.objects[0].spec.replicas: Invalid value: -2: must be greater than or equal to 0",
   ]],
+  ["kube-proxy-min-sync-above-sync-period.yaml", "scenario", [
+    "{dir}/kube-proxy-min-sync-above-sync-period.yaml:7:43: spec.timing.kubeProxySync.minSyncPeriod: Invalid value: \"1h30m\": must be less than or equal to kube-proxy's syncPeriod (1h)",
+  ]],
   ["kubernetes-manifest.yaml", "scenario", [
     "{dir}/kubernetes-manifest.yaml:2:7: kind: Invalid value: \"Deployment\": this is not a kubesim Scenario (kind: Scenario); a Kubernetes manifest belongs in a file listed under spec.manifests",
   ]],

@@ -37,6 +37,12 @@ t("YAML 1.2 core scalars: yes/no/on/off stay strings, numbers and null are typed
   });
 });
 
+t("positions after a syntax error in an earlier document stay on the right line (fuzz case 29651)", () => {
+  // yaml's own LineCounter lost a line after the over-indented ones here and said 4:24 for line 5.
+  const text = "          ports:\napiVersion: apps/v1\n            failureThreshold: 3\n---\n  name: !!js/undefined ''\n";
+  assert.equal(errors(text).at(-1), `f.yaml:5:24: name: unsupported YAML tag "!!js/undefined"`);
+});
+
 t("a %YAML 1.1 directive does not bring back 1.1 booleans", () => {
   assert.equal(one("%YAML 1.1\n---\na: yes\n"), { a: "yes" });
 });
