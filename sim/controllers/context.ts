@@ -25,29 +25,51 @@ export const SAFE_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
 
 /** `generateName` suffix: 5 characters from the safe alphabet (util/rand.String). */
 export function randomSuffix(stream: RandomStream, length = 5): string {
-  let s = "";
-  for (let i = 0; i < length; i++) s += SAFE_ALPHABET[stream.int(SAFE_ALPHABET.length)];
-  return s;
+  if (length !== 5) {
+    let s = "";
+    for (let i = 0; i < length; i++) s += SAFE_ALPHABET[stream.int(SAFE_ALPHABET.length)];
+    return s;
+  }
+  // One string from five character codes, not four intermediate ones (a suffix per pod).
+  const n = SAFE_ALPHABET.length;
+  const c0 = SAFE_ALPHABET.charCodeAt(stream.int(n));
+  const c1 = SAFE_ALPHABET.charCodeAt(stream.int(n));
+  const c2 = SAFE_ALPHABET.charCodeAt(stream.int(n));
+  const c3 = SAFE_ALPHABET.charCodeAt(stream.int(n));
+  const c4 = SAFE_ALPHABET.charCodeAt(stream.int(n));
+  return String.fromCharCode(c0, c1, c2, c3, c4);
 }
 
-/** Two lowercase hex digits per byte value. */
-const HEX_BYTE: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+/** Character codes of the hex digits. */
+const HEX_CODES: readonly number[] = Array.from("0123456789abcdef", (c) => c.charCodeAt(0));
+const DASH = 45;
+/** The UID's characters, refilled per call. */
+const uidCodes: number[] = new Array<number>(36).fill(DASH);
 
-/** The high and low 16 bits of a 32-bit word as 4 hex digits each. */
-const hexHigh = (w: number): string => HEX_BYTE[w >>> 24] + HEX_BYTE[(w >>> 16) & 255];
-const hexLow = (w: number): string => HEX_BYTE[(w >>> 8) & 255] + HEX_BYTE[w & 255];
+/** Writes the 8 hex digits of a 32-bit word into uidCodes, skipping the dash at `dash` (or none: -1). */
+function putWord(w: number, at: number, dash: number): void {
+  for (let shift = 28; shift >= 0; shift -= 4) {
+    if (at === dash) at++;
+    uidCodes[at++] = HEX_CODES[(w >>> shift) & 15];
+  }
+}
 
 /**
  * A UID: 32 hex digits in the 8-4-4-4-12 form, from the `uid` stream (reproducible per seed):
- * four draws, each scaled to a 32-bit word and written as 8 hex digits (one per pod: formatted
- * from a byte table rather than with toString/padStart/slice).
+ * four draws, each scaled to a 32-bit word and written as 8 hex digits. Built as one flat
+ * string from character codes (one per pod; concatenated pieces would leave a rope that every
+ * Map keyed by uid first flattens).
  */
 export function randomUid(stream: RandomStream): string {
   const a = Math.floor(stream.next() * 2 ** 32);
   const b = Math.floor(stream.next() * 2 ** 32);
   const c = Math.floor(stream.next() * 2 ** 32);
   const d = Math.floor(stream.next() * 2 ** 32);
-  return `${hexHigh(a)}${hexLow(a)}-${hexHigh(b)}-${hexLow(b)}-${hexHigh(c)}-${hexLow(c)}${hexHigh(d)}${hexLow(d)}`;
+  putWord(a, 0, -1); // 0–7, dash at 8
+  putWord(b, 9, 13); // 9–12, dash, 14–17
+  putWord(c, 19, 23); // 19–22, dash, 24–27
+  putWord(d, 28, -1); // 28–35
+  return String.fromCharCode.apply(null, uidCodes);
 }
 
 /** Per store: every pod's position in store (creation) order, kept by a watcher. */

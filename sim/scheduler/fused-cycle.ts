@@ -201,17 +201,13 @@ export function fusedCycle(
     terms[z] = z === none ? Number.NaN : scoreForCount(counter.countInZone!(zones[z], pod.namespace, spread.zoneSelector), spread.zoneSkew, zoneWeight);
   }
   const hostSkew = spread.hostSkew;
-  const rounded = (pods: number, z: number): number => {
-    const host = scoreForCount(pods, hostSkew, hostWeight);
-    return Math.round(z === none ? host : host + terms[z]);
-  };
   let min = Number.MAX_SAFE_INTEGER;
   let max = 0;
   let mostPods = 0;
   for (let z = 0; z < zoneCount; z++) {
     if (high[z] < 0) continue;
-    const lowRounded = rounded(low[z], z);
-    const highRounded = rounded(high[z], z);
+    const lowRounded = roundedScore(low[z], hostSkew, hostWeight, terms[z]);
+    const highRounded = roundedScore(high[z], hostSkew, hostWeight, terms[z]);
     if (lowRounded < min) min = lowRounded;
     if (highRounded > max) max = highRounded;
     if (high[z] > mostPods) mostPods = high[z];
@@ -222,8 +218,6 @@ export function fusedCycle(
   // only on a node's pods and zone: with few pods a node (the usual case) it is computed once
   // per pair and looked up by the node's code.
   const weight = SCORE_WEIGHTS.PodTopologySpread;
-  const addedFor = (pods: number, z: number): number =>
-    constant + weight * (max === 0 ? MAX_NODE_SCORE : Math.floor((MAX_NODE_SCORE * (max + min - rounded(pods, z))) / max));
   const tied = ties;
   let best = Number.NEGATIVE_INFINITY;
   let tieCount = 0;
@@ -232,7 +226,9 @@ export function fusedCycle(
     if (added.length < cells) added = new Float64Array(Math.max(cells, 2 * added.length));
     const addedAt = added;
     for (let pods = 0; pods <= mostPods; pods++) {
-      for (let z = 0; z < zoneCount; z++) if (high[z] >= 0) addedAt[pods * zoneCount + z] = addedFor(pods, z);
+      for (let z = 0; z < zoneCount; z++) {
+        if (high[z] >= 0) addedAt[pods * zoneCount + z] = constant + weight * normalizedScore(roundedScore(pods, hostSkew, hostWeight, terms[z]), min, max);
+      }
     }
     for (let k = 0; k < count; k++) {
       const t = (totals[k] += addedAt[codeAt[k]]);
@@ -247,7 +243,8 @@ export function fusedCycle(
     for (let k = 0; k < count; k++) {
       const code = codeAt[k];
       const pods = Math.trunc(code / zoneCount);
-      const t = (totals[k] += addedFor(pods, code - pods * zoneCount));
+      const z = code - pods * zoneCount;
+      const t = (totals[k] += constant + weight * normalizedScore(roundedScore(pods, hostSkew, hostWeight, terms[z]), min, max));
       if (t < best) continue;
       if (t > best) {
         best = t;
@@ -262,4 +259,15 @@ export function fusedCycle(
   for (let j = 2; j <= tieCount; j++) if (Math.floor(rng.next() * j) === 0) selected = tied[j - 1];
   outcome.chosen = selected;
   return outcome;
+}
+
+/** round(pods·weight + (skew − 1) + zone term): the spreading score; a NaN term is no zone. */
+function roundedScore(pods: number, hostSkew: number, hostWeight: number, zoneTerm: number): number {
+  const host = scoreForCount(pods, hostSkew, hostWeight);
+  return Math.round(Number.isNaN(zoneTerm) ? host : host + zoneTerm);
+}
+
+/** PodTopologySpread NormalizeScore: 100·(max + min − s) / max, 100 everywhere when max = 0. */
+function normalizedScore(rounded: number, min: number, max: number): number {
+  return max === 0 ? MAX_NODE_SCORE : Math.floor((MAX_NODE_SCORE * (max + min - rounded)) / max);
 }
