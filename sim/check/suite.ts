@@ -11,7 +11,7 @@ import { FaultSignal } from "./fault-signal.ts";
 import { ClusterInvariants } from "./invariants.ts";
 import { NetworkInvariants } from "./network.ts";
 import { RollingUpdateBounds } from "./rolling-update.ts";
-import { StatefulSetOrdering } from "./statefulset.ts";
+import { type ProcessView, StatefulSetOrdering } from "./statefulset.ts";
 
 export class CheckSuite {
   readonly faults: FaultSignal;
@@ -20,12 +20,13 @@ export class CheckSuite {
   readonly statefulSets: StatefulSetOrdering;
   readonly network: NetworkInvariants;
 
-  constructor(sim: Simulation, store: ClusterStore, network: () => NetworkModel | null) {
+  /** `processes`: the kubelet's processes that outlive their pod objects (World passes its Kubelet). */
+  constructor(sim: Simulation, store: ClusterStore, network: () => NetworkModel | null, processes: ProcessView | null = null) {
     const now = () => sim.now;
     this.faults = new FaultSignal(store);
     this.cluster = new ClusterInvariants(store);
     this.rollingUpdates = new RollingUpdateBounds(store, this.faults, now);
-    this.statefulSets = new StatefulSetOrdering(store, this.faults, now);
+    this.statefulSets = new StatefulSetOrdering(store, this.faults, now, processes);
     this.network = new NetworkInvariants(store, network);
   }
 

@@ -147,7 +147,7 @@ export class World {
       }
     });
     if (config.checkInvariants ?? process.env.KUBESIM_TEST === "1") {
-      this.checks = new CheckSuite(this.sim, this.store, () => this.network);
+      this.checks = new CheckSuite(this.sim, this.store, () => this.network, this.kubelet);
       this.sim.afterEvent = this.checks.afterEvent;
     }
   }

@@ -11,21 +11,38 @@
  * and restarts the containers of the others. A partitioned node keeps running its pods but sees
  * no deletion until the partition heals.
  *
- * Upstream: pkg/kubelet/kubelet.go (HandlePodAdditions, SyncPod), pkg/kubelet/prober,
- * pkg/kubelet/kuberuntime (killContainer, doBackOff), pkg/kubelet/status (Ready condition).
+ * Orphans. A pod object removed from the API at once (a force deletion: grace 0, pod GC) while its
+ * node is partitioned leaves its process running: the kubelet only learns of a deletion through
+ * its pod watch (pkg/kubelet/config/apiserver.go), so until the node reaches the API again its
+ * pod worker goes on syncing the pod (pkg/kubelet/pod_workers.go). This is how a StatefulSet ends up
+ * with two running processes of one identity (kubernetes.io "Force Delete StatefulSet Pods";
+ * kubernetes/kubernetes#120671). When the partition heals the kubelet hears of the deletion and
+ * kills the process at once (see `#killOrphans` for the grace period), recording `Killing`. The
+ * orphan is invisible to the API (no object, no endpoint), so no Service routes to it; it is
+ * listed in `orphans` for the invariant checkers. Under a down kubelet nothing runs, so a force
+ * deletion there leaves nothing behind, and an orphan dies with its kubelet.
+ *
+ * Upstream: pkg/kubelet/kubelet.go (HandlePodAdditions, HandlePodRemoves, SyncPod),
+ * pkg/kubelet/kubelet_pods.go (HandlePodCleanups), pkg/kubelet/pod_workers.go (UpdatePod,
+ * calculateEffectiveGracePeriod), pkg/kubelet/prober, pkg/kubelet/kuberuntime (killContainer,
+ * doBackOff), pkg/kubelet/status (Ready condition).
  *
  * Liveness and startup probes kill a container whose app does not answer in time (a slow start
  * behind an eager probe restarts in a CrashLoopBackOff); a running app that answers never fails
  * them (apps here answer or crash; hangs are not modelled).
  *
  * Leaves out: init containers, sidecars, hung apps, volume mounts, image pull errors, resizes.
+ * An orphan neither crashes, restarts nor changes state until it is killed (behind the partition
+ * nothing can observe it), and a pod force-deleted behind a partition while none of its
+ * containers runs (pulling, or waiting out a crash backoff) is not started there again (upstream's
+ * pod worker would go on syncing it until it hears of the deletion).
  */
 import type { Distribution } from "../core/distributions.ts";
 import type { RandomStreams, RandomStream } from "../core/rng.ts";
 import { Priority, type Simulation } from "../core/simulation.ts";
 import { MICROS_PER_SECOND, type Time } from "../core/time.ts";
 import type { EventLog } from "../model/event-log.ts";
-import type { ContainerSpec, Node, Pod, ProbeSpec } from "../model/objects.ts";
+import type { ContainerSpec, Node, OwnerRef, Pod, ProbeSpec, ProcessState } from "../model/objects.ts";
 import type { Change, ClusterStore, PodStatusPatch } from "../model/store.ts";
 import { type BackoffEntry, nextRestart } from "./crash-backoff.ts";
 import { failureTime, probeKillTime, successTime } from "./probe-timing.ts";
@@ -60,6 +77,25 @@ export interface KubeletContext {
   appFor(pod: Pod): AppBehaviour;
   /** True while a steady start is being set up: new pods are adopted as long running. */
   adoptAsRunning?: () => boolean;
+}
+
+/**
+ * A process that outlives its pod object: the pod was force-deleted while its node could not
+ * reach the API (see the module comment). What the invariant checkers see of it.
+ */
+export interface OrphanedProcess {
+  readonly uid: string;
+  readonly name: string;
+  readonly namespace: string;
+  readonly owner: OwnerRef | null;
+  readonly node: string;
+  /** When the API object was removed. */
+  readonly deletedAt: Time;
+}
+
+interface Orphan extends OrphanedProcess {
+  /** The process exits by itself (a termination already under way when it was orphaned), or -1. */
+  exit: number;
 }
 
 /** How long before t = 0 the pods of a steady start were started and became Ready. */
@@ -107,6 +143,7 @@ export class Kubelet {
   readonly #ipCounters = new Map<string, number>();
   /** Each node's kubelet state as last seen, to act on transitions only. */
   readonly #nodeStates = new Map<string, { up: boolean; reachable: boolean }>();
+  readonly #orphans = new Map<string, Orphan>();
   readonly #pull: RandomStream;
   readonly #start: RandomStream;
   readonly #startup: RandomStream;
@@ -134,6 +171,11 @@ export class Kubelet {
     ctx.store.watch((change) => this.#observe(change));
   }
 
+  /** Processes still running after their pod was force-deleted behind a partition, by pod uid. */
+  get orphans(): ReadonlyMap<string, OrphanedProcess> {
+    return this.#orphans;
+  }
+
   /**
    * Puts an already-running pod in place at the start of a `steady` scenario: admitted, started
    * and listening long ago (probe ticks anchored at `since`), Ready, images cached.
@@ -157,7 +199,7 @@ export class Kubelet {
   #observe(change: Change): void {
     if (change.kind === "Pod") {
       const pod = change.object;
-      if (change.type === "deleted") return this.#forget(pod.uid, true);
+      if (change.type === "deleted") return this.#podDeleted(pod);
       const before = change.before;
       if (before !== null && before.nodeName === null && pod.nodeName !== null) {
         this.#ctx.sim.after(0, () => this.#startPod(pod.uid), 0, Priority.Normal);
@@ -494,6 +536,69 @@ export class Kubelet {
     rt.crashTimer = NO_EVENT;
   }
 
+  /**
+   * The pod object is gone: usually the kubelet removed it itself once its containers were gone
+   * (`#finish`), or nothing of it ran here. A force deletion the kubelet cannot hear of (its
+   * node is partitioned, the kubelet up) leaves the running process behind as an orphan.
+   */
+  #podDeleted(pod: Pod): void {
+    const rt = this.#byUid.get(pod.uid);
+    if (rt === undefined) return;
+    const node = pod.nodeName === null ? undefined : this.#ctx.store.nodes.get(pod.nodeName);
+    if (node?.kubeletUp && !node.reachable && isRunning(pod.process)) this.#orphan(pod, rt, node);
+    this.#forget(pod.uid, true);
+  }
+
+  #orphan(pod: Pod, rt: PodRuntime, node: Node): void {
+    const orphan: Orphan = { uid: pod.uid, name: pod.name, namespace: pod.namespace, owner: pod.owner, node: node.name, deletedAt: this.#ctx.sim.now, exit: NO_EVENT };
+    // A termination the kubelet began before the partition (graceful deletion) goes on: the
+    // process still exits when it would have (preStop, SIGTERM, exit or SIGKILL).
+    if (rt.terminating && rt.exitAt !== Number.POSITIVE_INFINITY) {
+      orphan.exit = this.#ctx.sim.at(rt.exitAt, () => this.#orphans.delete(orphan.uid), 0, Priority.Urgent);
+    }
+    this.#orphans.set(pod.uid, orphan);
+  }
+
+  /**
+   * The node reaches the API again and the kubelet hears of the deletion. Its pod watch resumes
+   * and delivers the force deletion as the API server wrote it, in two steps (staging/src/k8s.io/
+   * apiserver/pkg/registry/rest/delete.go BeforeDelete: an update setting deletionTimestamp and
+   * deletionGracePeriodSeconds = 0, then the delete): the pod worker starts terminating the pod
+   * (pod_workers.go UpdatePod, "Pod is marked for graceful deletion, begin teardown") and the
+   * removal (kubelet.go HandlePodRemoves → deletePod) sends a SyncPodKill. Had the watch to relist,
+   * the pod would simply be missing from the config: HandlePodRemoves kills it from the kubelet's
+   * last copy. HandlePodCleanups (kubelet_pods.go, housekeeping every 2 s) is the safety net: it
+   * drops workers of pods no longer in the config and kills running pods no worker owns ("Clean up
+   * orphaned pod containers", grace override 1 s).
+   *
+   * The grace period (pod_workers.go calculateEffectiveGracePeriod): pod.DeletionGracePeriodSeconds
+   * = 0 is taken as given and raised to the floor of 1 s ("no matter what, we always supply a
+   * grace period of 1"). (Kubelets 1.22 to 1.3x fell back to the spec's
+   * terminationGracePeriodSeconds for a 0 there, as they still do for a relisted pod without a
+   * deletion grace: kubernetes/kubernetes#115819, #120449.) kubesim follows the resumed watch
+   * and the current kubelet. It kills a force-deleted pod's process at once when its node is
+   * connected (termination.ts: grace 0 kills at once) and kills an orphan the same way, so both
+   * paths of a force deletion end alike: the process is gone at the instant its node reconnects.
+   */
+  #killOrphans(node: Node): void {
+    for (const orphan of this.#orphans.values()) {
+      if (orphan.node !== node.name) continue;
+      this.#endOrphan(orphan);
+      const deletedAt = orphan.deletedAt / MICROS_PER_SECOND;
+      this.#ctx.events.record(
+        "Pod",
+        orphan.name,
+        "Killing",
+        `Stopping container of ${orphan.name} (uid ${orphan.uid}): the pod was deleted from the API at ${deletedAt}s while ${node.name} was partitioned`,
+      );
+    }
+  }
+
+  #endOrphan(orphan: Orphan): void {
+    if (orphan.exit !== NO_EVENT) this.#ctx.sim.cancel(orphan.exit);
+    this.#orphans.delete(orphan.uid);
+  }
+
   #forget(uid: string, cancel: boolean): void {
     const rt = this.#byUid.get(uid);
     if (rt === undefined) return;
@@ -517,6 +622,8 @@ export class Kubelet {
     const store = this.#ctx.store;
     if (!now.up) {
       if (!before.up) return;
+      // The kubelet's processes are gone, orphans too.
+      for (const orphan of this.#orphans.values()) if (orphan.node === node.name) this.#endOrphan(orphan);
       for (const pod of store.podsOnNode(node.name)) {
         const rt = this.#byUid.get(pod.uid);
         if (rt === undefined) continue;
@@ -528,6 +635,7 @@ export class Kubelet {
       return;
     }
     if (!now.reachable) return;
+    if (!before.reachable) this.#killOrphans(node);
     const restarted = !before.up;
     for (const pod of store.podsOnNode(node.name)) {
       const rt = this.#byUid.get(pod.uid);
@@ -584,6 +692,11 @@ export class Kubelet {
     this.#ipCounters.set(node.name, n);
     return `${node.name}/${n}`;
   }
+}
+
+/** A process that exists: started and not yet exited (SIGTERM received counts: it still runs). */
+function isRunning(process: ProcessState): boolean {
+  return process === "starting" || process === "listening" || process === "stopping";
 }
 
 function needsPull(c: ContainerSpec, node: Node): boolean {

@@ -4,12 +4,16 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { InvariantViolation } from "../../sim/check/invariants.ts";
+import { FaultSignal } from "../../sim/check/fault-signal.ts";
 import { NetworkInvariants } from "../../sim/check/network.ts";
+import { StatefulSetOrdering } from "../../sim/check/statefulset.ts";
 import { checkRequestAccounting } from "../../sim/check/traffic.ts";
 import { ConstantDistribution } from "../../sim/core/distributions.ts";
 import { seconds } from "../../sim/core/time.ts";
 import { World } from "../../sim/engine/world.ts";
+import type { OrphanedProcess } from "../../sim/kubelet/kubelet.ts";
 import type { Manifest } from "../../sim/model/from-manifest.ts";
+import type { Pod } from "../../sim/model/objects.ts";
 import type { ServiceTrafficResult } from "../../sim/network/traffic.ts";
 import { constant, deployment, nodes, setImage, testWorld } from "../support/world.ts";
 import { instantTiming } from "../../sim/engine/world.ts";
@@ -166,6 +170,81 @@ t("StatefulSet: ordered scale-up and scale-down run silent, and were judged", ()
   w.run(seconds(120));
   assert.is(w.store.pods.size, 1);
   assert.ok(w.checks!.statefulSets.judged >= 5, `judged ${w.checks!.statefulSets.judged}`);
+});
+
+// ---- StatefulSet identity: processes that outlive their pod objects ---------------------------
+
+function partitioned(w: World, node: string, cut: boolean): void {
+  w.store.apply({ type: "node/update", name: node, patch: { reachable: !cut } });
+}
+
+t("StatefulSet identity: web-1 force-deleted behind a partition runs twice until the heal: silent, and judged", () => {
+  const w = testWorld({ nodes: nodes(3) });
+  assert.ok(w.checks, "the test runner turns the checkers on");
+  w.bootstrap([statefulSet("web", 3)]);
+  const old = w.store.podsByName.get("default/web-1")!;
+  const node = old.nodeName!;
+  w.sim.at(seconds(10), () => partitioned(w, node, true));
+  // The operator cordons the node so that the replacement goes elsewhere, then force-deletes.
+  w.sim.at(seconds(20), () => {
+    w.store.apply({ type: "node/update", name: node, patch: { unschedulable: true } });
+    w.store.apply({ type: "pod/delete", uid: old.uid, gracePeriodSeconds: 0 });
+  });
+  w.run(seconds(40));
+  const replacement = w.store.podsByName.get("default/web-1")!;
+  assert.ok(replacement.uid !== old.uid && replacement.ready && replacement.nodeName !== node);
+  assert.equal([...w.kubelet.orphans.keys()], [old.uid], "two processes of web-1: the new pod's and the orphan");
+  w.sim.at(seconds(50), () => partitioned(w, node, false));
+  w.run(seconds(60));
+  assert.is(w.kubelet.orphans.size, 0);
+  assert.ok(w.checks!.statefulSets.orphansJudged > 0, `judged ${w.checks!.statefulSets.orphansJudged}`);
+});
+
+/** A checker fed a hand-built list of orphans instead of the kubelet's (illegal duplicates). */
+function handBuiltOrphans() {
+  const w = checkedWorld();
+  w.bootstrap([statefulSet("web", 3)]);
+  const orphans = new Map<string, OrphanedProcess>();
+  const checker = new StatefulSetOrdering(w.store, new FaultSignal(w.store), () => w.sim.now, { orphans });
+  const web1 = w.store.podsByName.get("default/web-1")!;
+  const orphanOf = (pod: Pod): OrphanedProcess => ({ uid: pod.uid, name: pod.name, namespace: pod.namespace, owner: pod.owner, node: pod.nodeName!, deletedAt: w.sim.now });
+  const judge = (): string | null => {
+    try {
+      checker.afterEvent(w.sim.now);
+      return null;
+    } catch (error) {
+      assert.instance(error, InvariantViolation);
+      return (error as Error).message;
+    }
+  };
+  return { w, orphans, web1, node: web1.nodeName!, orphanOf, judge };
+}
+
+t("StatefulSet identity: fires on a process left running by a pod deleted while its node was connected", () => {
+  const { w, orphans, web1, node, orphanOf, judge } = handBuiltOrphans();
+  w.store.apply({ type: "pod/delete", uid: web1.uid, gracePeriodSeconds: 0 });
+  orphans.set(web1.uid, orphanOf(web1));
+  assert.match(judge() ?? "", new RegExp(`web-1 \\(${web1.uid}\\) still runs .* but its pod was deleted while ${node} could reach the API`));
+});
+
+t("StatefulSet identity: allows the orphan of a force delete behind a partition, fires once the node reconnects", () => {
+  const { w, orphans, web1, node, orphanOf, judge } = handBuiltOrphans();
+  partitioned(w, node, true);
+  w.store.apply({ type: "pod/delete", uid: web1.uid, gracePeriodSeconds: 0 });
+  orphans.set(web1.uid, orphanOf(web1));
+  assert.is(judge(), null);
+  partitioned(w, node, false);
+  assert.match(judge() ?? "", new RegExp(`but ${node} reaches the API again`));
+});
+
+t("StatefulSet identity: fires on an orphan whose node's kubelet is down", () => {
+  const { w, orphans, web1, node, orphanOf, judge } = handBuiltOrphans();
+  partitioned(w, node, true);
+  w.store.apply({ type: "pod/delete", uid: web1.uid, gracePeriodSeconds: 0 });
+  orphans.set(web1.uid, orphanOf(web1));
+  assert.is(judge(), null);
+  w.store.apply({ type: "node/update", name: node, patch: { kubeletUp: false } });
+  assert.match(judge() ?? "", new RegExp(`but the kubelet of ${node} is down`));
 });
 
 // ---- network --------------------------------------------------------------------------------
