@@ -12,7 +12,7 @@
  * path that landed after 1.35 (kubernetes#137666). Which "unavailable" predicate counts is the
  * caller's choice (see UpdateCandidate.unavailable), since it changed between releases.
  */
-import { MICROS_PER_SECOND, type Time } from "../../core/time.ts";
+import type { Time } from "../../core/time.ts";
 import type { Pod } from "../../model/objects.ts";
 import { isPodAvailable } from "../replicaset/controller.ts";
 import { slowStartBatches } from "../replicaset/slow-start.ts";
