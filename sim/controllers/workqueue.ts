@@ -24,8 +24,14 @@ export class WorkQueue {
   readonly #waiting = new Map<string, number>();
   /** Requeues scheduled for later (AddAfter), by key. */
   readonly #delayed = new Map<string, number>();
+  /**
+   * Each pending key's number (an event carries a number, not a string). A number is freed when
+   * its key has no event pending, so the maps hold the keys in flight, not every key ever seen
+   * (a queue keyed by pod would otherwise keep 150,000 of them on a large cluster).
+   */
   readonly #keys: string[] = [];
   readonly #keyIndex = new Map<string, number>();
+  readonly #freeIndices: number[] = [];
   readonly #process = (i: number) => this.#run(i);
   readonly #processDelayed = (i: number) => this.#fireDelayed(i);
 
@@ -58,16 +64,24 @@ export class WorkQueue {
   #indexOf(key: string): number {
     let i = this.#keyIndex.get(key);
     if (i === undefined) {
-      i = this.#keys.length;
-      this.#keys.push(key);
+      i = this.#freeIndices.pop() ?? this.#keys.length;
+      this.#keys[i] = key;
       this.#keyIndex.set(key, i);
     }
     return i;
   }
 
+  /** Frees the key's number once no event of it is pending. */
+  #release(key: string, index: number): void {
+    if (this.#waiting.has(key) || this.#delayed.has(key)) return;
+    this.#keyIndex.delete(key);
+    this.#freeIndices.push(index);
+  }
+
   #run(index: number): void {
     const key = this.#keys[index];
     this.#waiting.delete(key);
+    this.#release(key, index);
     this.#reconcile(key);
   }
 
