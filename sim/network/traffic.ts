@@ -484,6 +484,8 @@ export class NetworkModel {
       rec.status = this.#statusOf(rec);
       rec.okSince = this.#ctx.sim.now;
       this.#epoch++;
+      this.#recOfPod.set(pod.uid, rec);
+      return; // its status was read just now: a refresh would find it unchanged
     }
     this.#recOfPod.set(pod.uid, rec);
     this.#refresh(rec);
