@@ -1,11 +1,13 @@
 // The invalid corpus: one file per mistake a user could make in a scenario or a manifest, plus
 // every YAML hazard the loader rejects. Each case pins the exact diagnostics (file:line:column,
 // field path, message, in order) and that loading it takes well under a second.
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
+import { type Io, type RunOptions, runScenarios } from "../../sim/cli/run-scenarios.ts";
+import { validateCommand } from "../../sim/cli/simple-commands.ts";
 import { formatDiagnostic, loadScenarioSync, validateFileSync } from "../../sim/scenario/index.ts";
 
 const t = suite("scenario: invalid corpus");
@@ -368,20 +370,43 @@ function load(file: string, loader: Case[1]): { ok: boolean; errors: string[] } 
   return { ok: r.ok, errors: r.errors.map(formatDiagnostic) };
 }
 
+/** The CLI's io, collecting stderr. */
+function cliIo(): Io & { err: () => string } {
+  let err = "";
+  return { stdout: () => {}, stderr: (text) => void (err += text), isTty: false, now: () => 0, env: {}, err: () => err };
+}
+
+const READ_AS_MANIFESTS = new Set(["kubernetes-manifest.yaml", "top-level-list.yaml"]);
+const outRoot = mkdtempSync(join(tmpdir(), "kubesim-corpus-"));
+
 for (const [file, loader, expected] of CASES) {
-  t(`${file} is rejected with its diagnostics`, () => {
+  t(`${file} is rejected with its diagnostics, and validate and run exit 2 writing nothing`, async () => {
+    const path = `${DIR}/${file}`;
     const start = performance.now();
-    const result = load(`${DIR}/${file}`, loader);
+    const result = load(path, loader);
     const elapsed = performance.now() - start;
     assert.is(result.ok, false);
-    assert.equal(
-      result.errors,
-      expected.map((e) => e.replaceAll("{dir}", DIR)),
-    );
+    const wanted = expected.map((e) => e.replaceAll("{dir}", DIR));
+    assert.equal(result.errors, wanted);
     for (const e of result.errors) assert.not.match(e, /\n\s+at /, "no stack traces in diagnostics");
     assert.ok(elapsed < 1000, `${file} took ${elapsed.toFixed(0)} ms`);
+    // The same through the commands a user types (validate reads files without kind: Scenario
+    // as manifests: a Deployment is valid there, a list is checked item by item).
+    if (!READ_AS_MANIFESTS.has(file)) {
+      const v = cliIo();
+      assert.is(validateCommand([path], v), 2);
+      for (const line of wanted) assert.ok(v.err().includes(line), `validate does not print ${line}`);
+    }
+    if (loader !== "scenario") return;
+    const r = cliIo();
+    const out = join(outRoot, file);
+    const options: RunOptions = { command: "run", scenarios: [path], strategies: [], out, force: false, workers: 1, events: "first", json: false, quiet: true, color: false };
+    assert.is(await runScenarios(options, r), 2, r.err());
+    assert.ok(r.err().includes(wanted[0]), `run does not print ${wanted[0]}`);
+    assert.not.ok(existsSync(out), "run wrote a report");
   });
 }
+t.after(() => rmSync(outRoot, { recursive: true, force: true }));
 
 t("the corpus has at least 40 cases and covers every fixture once", () => {
   assert.ok(CASES.length >= 40);
