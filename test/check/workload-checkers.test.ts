@@ -15,7 +15,7 @@ import type { OrphanedProcess } from "../../sim/kubelet/kubelet.ts";
 import type { Manifest } from "../../sim/model/from-manifest.ts";
 import type { Pod } from "../../sim/model/objects.ts";
 import type { ServiceTrafficResult } from "../../sim/network/traffic.ts";
-import { constant, deployment, nodes, setImage, testWorld } from "../support/world.ts";
+import { constant, deployment, nodes, setImage, statefulSet, testWorld } from "../support/world.ts";
 import { instantTiming } from "../../sim/engine/world.ts";
 
 const t = suite("workload checkers: rolling-update bounds, StatefulSet order and identity, endpoints, request accounting");
@@ -36,20 +36,6 @@ function violationOf(w: World, at: number, action: () => void): string | null {
     assert.instance(error, InvariantViolation);
     return (error as Error).message;
   }
-}
-
-function statefulSet(name: string, replicas: number, spec: Record<string, unknown> = {}): Manifest {
-  return {
-    kind: "StatefulSet",
-    metadata: { name },
-    spec: {
-      replicas,
-      serviceName: name,
-      selector: { matchLabels: { app: name } },
-      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, image: `${name}:v1` }] } },
-      ...spec,
-    },
-  };
 }
 
 // ---- rolling update -------------------------------------------------------------------------

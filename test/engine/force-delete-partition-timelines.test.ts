@@ -11,10 +11,9 @@ import { seconds } from "../../sim/core/time.ts";
 import type { World } from "../../sim/engine/world.ts";
 import { type FaultContext, injectFault } from "../../sim/faults/inject.ts";
 import { Fault } from "../../sim/faults/options.ts";
-import type { Manifest } from "../../sim/model/from-manifest.ts";
 import { TAINT_UNREACHABLE } from "../../sim/model/pod-factory.ts";
 import { binsBetween, constantNetwork, service, sliceEvents, traffic } from "../network/support.ts";
-import { constant, deployment, eventLines, nodes, testWorld } from "../support/world.ts";
+import { constant, deployment, eventLines, nodes, statefulSet, testWorld } from "../support/world.ts";
 
 const t = suite("force delete behind a network partition: replaced at once, the old process runs until the heal (hand-derived timelines)");
 
@@ -39,19 +38,6 @@ function world() {
   const w = testWorld({ nodes: nodes(3), timing: { imagePull: constant(0) }, app: { startup: constant(0) } });
   const faults: FaultContext = { sim: w.sim, store: w.store, streams: w.streams, events: w.events, kubelet: w.kubelet, eviction: w.disruption };
   return { w, faults };
-}
-
-function statefulSet(name: string, replicas: number): Manifest {
-  return {
-    kind: "StatefulSet",
-    metadata: { name },
-    spec: {
-      replicas,
-      serviceName: name,
-      selector: { matchLabels: { app: name } },
-      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, image: `${name}:v1` }] } },
-    },
-  };
 }
 
 function partition(w: World, faults: FaultContext, node: string): void {

@@ -6,9 +6,8 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { seconds } from "../../sim/core/time.ts";
 import type { World } from "../../sim/engine/world.ts";
-import type { Manifest } from "../../sim/model/from-manifest.ts";
 import type { StatefulSet } from "../../sim/model/workloads.ts";
-import { eventLines, testWorld } from "../support/world.ts";
+import { eventLines, statefulSet, testWorld } from "../support/world.ts";
 
 const t = suite("StatefulSets end to end: hand-derived timelines (controller + scheduler + kubelet)");
 
@@ -20,20 +19,6 @@ const t = suite("StatefulSets end to end: hand-derived timelines (controller + s
 // or after the app listens (container start + 3 s).
 
 const PROBE = { readinessProbe: { periodSeconds: 1 } };
-
-function statefulSet(name: string, replicas: number, spec: Record<string, unknown> = {}, container: Record<string, unknown> = {}): Manifest {
-  return {
-    kind: "StatefulSet",
-    metadata: { name },
-    spec: {
-      replicas,
-      serviceName: name,
-      selector: { matchLabels: { app: name } },
-      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, image: `${name}:v1`, ...container }] } },
-      ...spec,
-    },
-  };
-}
 
 /** A world with the StatefulSet controller wired in before anything is created. */
 function world(options: Parameters<typeof testWorld>[0] = {}, maxUnavailableStatefulSet?: boolean) {

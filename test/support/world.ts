@@ -60,6 +60,21 @@ export function deployment(name: string, replicas: number, spec: Record<string, 
   };
 }
 
+/** A StatefulSet `name` of `replicas` with a governing Service of the same name, image `<name>:v1`. */
+export function statefulSet(name: string, replicas: number, spec: Record<string, unknown> = {}, container: Record<string, unknown> = {}): Manifest {
+  return {
+    kind: "StatefulSet",
+    metadata: { name },
+    spec: {
+      replicas,
+      serviceName: name,
+      selector: { matchLabels: { app: name } },
+      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, image: `${name}:v1`, ...container }] } },
+      ...spec,
+    },
+  };
+}
+
 /** Changes a Deployment's image as `kubectl set image` does: new template, generation + 1. */
 export function setImage(world: World, name: string, image: string): void {
   const d = world.store.deployments.get(name)!;
