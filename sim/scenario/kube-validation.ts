@@ -39,9 +39,9 @@ import {
   selectorMatches,
 } from "./names.ts";
 import { compareQuantities, isNegative, milliValue, parseQuantity, type Quantity, QuantityError, value as wholeUnits } from "./quantity.ts";
-
 import { MAX_REPLICAS } from "./schema.ts";
 
+/** The largest int32: fields the API decodes as int32 cannot hold more. */
 const INT32_MAX = 2_147_483_647;
 
 /** A Kubernetes object as plain JSON. */
