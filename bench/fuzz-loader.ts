@@ -43,7 +43,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import YAML from "yaml";
-import { type Io, runScenarios } from "../sim/cli/run-scenarios.ts";
+import { capturingIo, runScenarios } from "../sim/cli/run-scenarios.ts";
 import { RandomStreams, type RandomStream } from "../sim/core/rng.ts";
 import { type Diagnostic, formatDiagnostic } from "../sim/scenario/diagnostics.ts";
 import { loadScenario, loadScenarioSync, projectRoot, validateFileSync } from "../sim/scenario/load.ts";
@@ -1396,16 +1396,7 @@ export async function runCase(c: FuzzCase, root: string, limits: Limits): Promis
       if (async.ok !== result.ok || asyncErrors.join("\n") !== diagnostics.join("\n")) failures.push("loadScenario (async) and loadScenarioSync disagree");
 
       const out = join(dir, "out");
-      let stderr = "";
-      const io: Io = {
-        stdout: () => {},
-        stderr: (text) => {
-          stderr += text;
-        },
-        isTty: false,
-        now: () => performance.now(),
-        env: {},
-      };
+      const io = capturingIo();
       const t1 = performance.now();
       try {
         exit = await runScenarios(
@@ -1432,10 +1423,10 @@ export async function runCase(c: FuzzCase, root: string, limits: Limits): Promis
       runMs = performance.now() - t1;
       if (runMs > limits.runLimitMs) failures.push(`run took ${runMs.toFixed(0)} ms (limit ${limits.runLimitMs} ms)`);
       if (exit !== undefined) {
-        if (![0, 1, 2, 3].includes(exit)) failures.push(`run exited ${exit}: ${short(stderr, 600)}`);
+        if (![0, 1, 2, 3].includes(exit)) failures.push(`run exited ${exit}: ${short(io.err(), 600)}`);
         else if (!result.ok && exit !== 2) failures.push(`the loader refused the scenario but run exited ${exit}`);
-        else if (result.ok && exit === 2) failures.push(`the loader accepted the scenario but run exited 2: ${short(stderr, 300)}`);
-        if (!result.ok && diagnostics.length > 0 && !stderr.includes(diagnostics[0])) failures.push("run did not print the loader's first error");
+        else if (result.ok && exit === 2) failures.push(`the loader accepted the scenario but run exited 2: ${short(io.err(), 300)}`);
+        if (!result.ok && diagnostics.length > 0 && !io.err().includes(diagnostics[0])) failures.push("run did not print the loader's first error");
         const written = existsSync(out);
         if ((exit === 2 || exit === 3) && written) failures.push(`run exited ${exit} but left a report behind`);
         if ((exit === 0 || exit === 1) && (!written || !existsSync(join(out, "summary.csv")) || !existsSync(join(out, "run.json")))) failures.push(`run exited ${exit} without a complete report`);

@@ -59,6 +59,21 @@ export interface Io {
   readonly interrupted?: () => boolean;
 }
 
+/** An Io that keeps what is written: for running kubesim in-process (tests, the loader fuzzer). */
+export function capturingIo(): Io & { readonly out: () => string; readonly err: () => string } {
+  let out = "";
+  let err = "";
+  return {
+    stdout: (text) => void (out += text),
+    stderr: (text) => void (err += text),
+    isTty: false,
+    now: () => performance.now(),
+    env: {},
+    out: () => out,
+    err: () => err,
+  };
+}
+
 class UsageError extends Error {}
 
 /** Resolves a scenario argument: a file path, or the name of a bundled scenario. */

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { type Io, type RunOptions, runScenarios } from "../../sim/cli/run-scenarios.ts";
+import { capturingIo, type RunOptions, runScenarios } from "../../sim/cli/run-scenarios.ts";
 import { findBundledScenario, projectRoot } from "../../sim/scenario/load.ts";
 
 const t = suite("reliability: the same seed gives the same report bytes");
@@ -16,22 +16,8 @@ const work = mkdtempSync(join(tmpdir(), "kubesim-determinism-"));
 /** run.json fields that measure the machine, not the model. */
 const TIMING_FIELDS = new Set(["wall_ms", "events_per_s"]);
 
-function io(): Io & { err: () => string } {
-  let err = "";
-  return {
-    stdout: () => {},
-    stderr: (text) => {
-      err += text;
-    },
-    isTty: false,
-    now: () => performance.now(),
-    env: {},
-    err: () => err,
-  };
-}
-
 async function run(scenario: string, out: string, extra: Partial<RunOptions> = {}): Promise<void> {
-  const o = io();
+  const o = capturingIo();
   const code = await runScenarios(
     {
       command: "run",

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import YAML from "yaml";
-import { type Io, runScenarios } from "../../sim/cli/run-scenarios.ts";
+import { capturingIo, runScenarios } from "../../sim/cli/run-scenarios.ts";
 import { formatDiagnostic } from "../../sim/scenario/diagnostics.ts";
 import { findBundledScenario, loadScenarioSync, projectRoot, validateFileSync } from "../../sim/scenario/load.ts";
 
@@ -53,16 +53,7 @@ interface Outcome {
 /** validate, load and run (exit code, stderr) one scenario file, timing all three. */
 async function judge(file: string): Promise<Outcome> {
   const out = join(file, "..", "report");
-  let stderr = "";
-  const io: Io = {
-    stdout: () => {},
-    stderr: (text) => {
-      stderr += text;
-    },
-    isTty: false,
-    now: () => performance.now(),
-    env: {},
-  };
+  const io = capturingIo();
   const start = performance.now();
   const validated = validateFileSync(file);
   const loaded = loadScenarioSync(file);
@@ -74,7 +65,7 @@ async function judge(file: string): Promise<Outcome> {
     validate: validated.errors.map(formatDiagnostic),
     load: loaded.ok ? [] : loaded.errors.map(formatDiagnostic),
     exit,
-    stderr,
+    stderr: io.err(),
     ms: performance.now() - start,
     out,
   };

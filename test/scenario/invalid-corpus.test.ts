@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { type Io, type RunOptions, runScenarios } from "../../sim/cli/run-scenarios.ts";
+import { capturingIo, type RunOptions, runScenarios } from "../../sim/cli/run-scenarios.ts";
 import { validateCommand } from "../../sim/cli/simple-commands.ts";
 import { formatDiagnostic, loadScenarioSync, validateFileSync } from "../../sim/scenario/index.ts";
 
@@ -370,12 +370,6 @@ function load(file: string, loader: Case[1]): { ok: boolean; errors: string[] } 
   return { ok: r.ok, errors: r.errors.map(formatDiagnostic) };
 }
 
-/** The CLI's io, collecting stderr. */
-function cliIo(): Io & { err: () => string } {
-  let err = "";
-  return { stdout: () => {}, stderr: (text) => void (err += text), isTty: false, now: () => 0, env: {}, err: () => err };
-}
-
 const READ_AS_MANIFESTS = new Set(["kubernetes-manifest.yaml", "top-level-list.yaml"]);
 const outRoot = mkdtempSync(join(tmpdir(), "kubesim-corpus-"));
 
@@ -393,12 +387,12 @@ for (const [file, loader, expected] of CASES) {
     // The same through the commands a user types (validate reads files without kind: Scenario
     // as manifests: a Deployment is valid there, a list is checked item by item).
     if (!READ_AS_MANIFESTS.has(file)) {
-      const v = cliIo();
+      const v = capturingIo();
       assert.is(validateCommand([path], v), 2);
       for (const line of wanted) assert.ok(v.err().includes(line), `validate does not print ${line}`);
     }
     if (loader !== "scenario") return;
-    const r = cliIo();
+    const r = capturingIo();
     const out = join(outRoot, file);
     const options: RunOptions = { command: "run", scenarios: [path], strategies: [], out, force: false, workers: 1, events: "first", json: false, quiet: true, color: false };
     assert.is(await runScenarios(options, r), 2, r.err());
