@@ -217,6 +217,7 @@ async function runOne(run: Loaded, options: RunOptions, io: Io, deadline: number
         settings,
         onResult: () => progress.tick(),
         shouldStop: overBudget,
+        interrupted,
       });
       if (interrupted()) return stopped(io, name);
       if (gathered.some((r) => r === undefined)) return wallTimeExceeded(io, options, name, gathered.filter((r) => r !== undefined).length, units.length);

@@ -29,7 +29,12 @@ export interface PoolOptions {
   readonly onResult: () => void;
   /** Checked between batches; true stops the run. */
   readonly shouldStop: () => boolean;
+  /** Polled while units run; true (Ctrl-C) terminates the workers at once, mid-unit. */
+  readonly interrupted?: () => boolean;
 }
+
+/** How often the main thread looks for an interruption while the workers run (ms). */
+const INTERRUPT_POLL_MS = 50;
 
 const workerUrl = new URL(import.meta.url.endsWith(".ts") ? "./worker-tsx.mjs" : "./worker.js", import.meta.url);
 
@@ -41,12 +46,16 @@ export async function runOnWorkers(units: readonly RunUnit[], options: PoolOptio
   const batches: RunUnit[][] = [];
   for (let i = 0; i < units.length; i += batchSize) batches.push(units.slice(i, i + batchSize));
   let failure: Error | null = null;
+  const workers: Worker[] = [];
 
   const runWorker = () =>
     new Promise<void>((resolve, reject) => {
       const worker = new Worker(workerUrl, {
         workerData: { scenarioPath: options.scenarioPath, settings: options.settings },
       });
+      workers.push(worker);
+      // Terminated from outside (an interruption): nothing more comes from this worker.
+      worker.once("exit", () => resolve());
       const next = () => {
         const batch = failure === null && !options.shouldStop() ? batches.shift() : undefined;
         worker.postMessage(batch ?? null);
@@ -70,7 +79,16 @@ export async function runOnWorkers(units: readonly RunUnit[], options: PoolOptio
     });
 
   const running = Array.from({ length: Math.min(options.workers, batches.length) }, runWorker);
-  await Promise.allSettled(running);
+  // The main thread is idle while the workers simulate, so a SIGINT handler runs at once; a unit
+  // can take minutes, so do not wait for its batch to end.
+  const watch = setInterval(() => {
+    if (options.interrupted?.() === true) for (const w of workers) void w.terminate();
+  }, INTERRUPT_POLL_MS);
+  try {
+    await Promise.allSettled(running);
+  } finally {
+    clearInterval(watch);
+  }
   if (failure !== null) throw failure;
   return results;
 }

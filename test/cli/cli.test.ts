@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
+import { capturingIo, type RunOptions, runScenarios } from "../../sim/cli/run-scenarios.ts";
 
 const t = suite("kubesim CLI end to end: commands, exit codes, report files, determinism, shards");
 
@@ -243,6 +244,32 @@ t("SIGINT stops a run with exit 130 and leaves no report behind", async () => {
   assert.is(code, 130, stderr);
   assert.not.ok(existsSync(out));
   assert.equal(readdirSync(work).filter((f) => f.includes("interrupted")), []);
+});
+
+t("an interruption stops worker threads mid-replication: exit 130 at once, not at the end of the unit", async () => {
+  const out = join(work, "interrupted-workers");
+  // Each replication is a day of heavy traffic (hours of work); the wall-time budget is only a
+  // safety net: reaching it would exit 3, so exit 130 shows that the workers were stopped.
+  const started = performance.now();
+  const captured = capturingIo();
+  const io = { ...captured, interrupted: () => performance.now() > started + 1500 };
+  const options: RunOptions = {
+    command: "run",
+    scenarios: [heavyTraffic()],
+    replications: 2,
+    strategies: ["default"],
+    out,
+    force: false,
+    workers: 2,
+    maxWallTime: "60s",
+    events: "none",
+    json: false,
+    quiet: true,
+    color: false,
+  };
+  assert.is(await runScenarios(options, io), 130, captured.err());
+  assert.match(captured.err(), "interrupted while running rolling-update; no report written");
+  assert.not.ok(existsSync(out));
 });
 
 t.run();
