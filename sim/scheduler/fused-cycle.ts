@@ -22,15 +22,14 @@ import type { RandomSource } from "../core/rng.ts";
 import { filterNodeAffinity, filterNodeResourcesFit, filterNodeUnschedulable, filterTaintToleration, resourcesFit } from "./filters.ts";
 import type { NodeTable } from "./node-table.ts";
 import {
-  balancedAllocation,
   DEFAULT_MEMORY_REQUEST,
   DEFAULT_MILLI_CPU_REQUEST,
   defaultNormalizeScore,
   isBestEffort,
-  leastAllocated,
   MAX_NODE_SCORE,
   SCORE_WEIGHTS,
   taintTolerationRawScore,
+  weightedResourceScore,
 } from "./scores.ts";
 import { type HostnameAndZoneSpread, scoreForCount, topologyNormalizingWeight } from "./topology-spread.ts";
 import type { MatchingPodCounter, SchedNode, SchedPod } from "./types.ts";
@@ -142,12 +141,15 @@ export function fusedCycle(
     // NodeResourcesFit (LeastAllocated) + BalancedAllocation, kept per row and pod shape.
     if (keyed) totals[k] = resourceScore[at];
     else {
-      const allocCpu = allocatableCpu[at];
-      const allocMemory = allocatableMemory[at];
-      let total = SCORE_WEIGHTS.NodeResourcesFit * leastAllocated(allocCpu, allocMemory, usedCpu[at] + nonZeroCpu, usedMemory[at] + nonZeroMemory);
-      if (!bestEffort) {
-        total += SCORE_WEIGHTS.NodeResourcesBalancedAllocation * balancedAllocation(allocCpu, allocMemory, requestedCpu[at] + cpu, requestedMemory[at] + memory);
-      }
+      const total = weightedResourceScore(
+        allocatableCpu[at],
+        allocatableMemory[at],
+        usedCpu[at] + nonZeroCpu,
+        usedMemory[at] + nonZeroMemory,
+        requestedCpu[at] + cpu,
+        requestedMemory[at] + memory,
+        bestEffort,
+      );
       totals[k] = total;
       resourceScore[at] = total;
       if (simple) resourceScoreShape[at] = shape;

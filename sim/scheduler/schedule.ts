@@ -17,17 +17,16 @@
 import type { RandomSource } from "../core/rng.ts";
 import { filterNodeAffinity, filterNodeResourcesFit, filterNodeUnschedulable, filterTaintToleration, resourcesFit } from "./filters.ts";
 import {
-  balancedAllocation,
   balancedAllocationScore,
   DEFAULT_MEMORY_REQUEST,
   DEFAULT_MILLI_CPU_REQUEST,
   defaultNormalizeScore,
   isBestEffort,
-  leastAllocated,
   leastAllocatedScore,
   MAX_NODE_SCORE,
   SCORE_WEIGHTS,
   taintTolerationRawScore,
+  weightedResourceScore,
 } from "./scores.ts";
 import { fusedCycle } from "./fused-cycle.ts";
 import { filterTopologySpread, hostnameAndZoneSpread, preFilterTopologySpread, type SpreadFilterState, scoreTopologySpread } from "./topology-spread.ts";
@@ -251,12 +250,15 @@ function resourceAndTaintScoresFromTable(
       totals[k] = resourceScore[at];
       continue;
     }
-    const allocCpu = allocatableCpu[at];
-    const allocMemory = allocatableMemory[at];
-    let total = SCORE_WEIGHTS.NodeResourcesFit * leastAllocated(allocCpu, allocMemory, usedCpu[at] + nonZeroCpu, usedMemory[at] + nonZeroMemory);
-    if (!bestEffort) {
-      total += SCORE_WEIGHTS.NodeResourcesBalancedAllocation * balancedAllocation(allocCpu, allocMemory, requestedCpu[at] + cpu, requestedMemory[at] + memory);
-    }
+    const total = weightedResourceScore(
+      allocatableCpu[at],
+      allocatableMemory[at],
+      usedCpu[at] + nonZeroCpu,
+      usedMemory[at] + nonZeroMemory,
+      requestedCpu[at] + cpu,
+      requestedMemory[at] + memory,
+      bestEffort,
+    );
     totals[k] = total;
     resourceScore[at] = total;
     // Only a schedulable row without taints is keyed (the fused cycle takes a key as "fits").

@@ -139,6 +139,25 @@ export function balancedAllocation(allocCpu: number, allocMemory: number, cpu: n
 }
 
 /**
+ * NodeResourcesFit (LeastAllocated) plus, unless the pod is best-effort, BalancedAllocation, each
+ * by its weight: the resource part of a node's score from its columns after the pod is placed
+ * (`used*`: non-zero requests, `requested*`: plain requests).
+ */
+export function weightedResourceScore(
+  allocCpu: number,
+  allocMemory: number,
+  usedCpu: number,
+  usedMemory: number,
+  requestedCpu: number,
+  requestedMemory: number,
+  bestEffort: boolean,
+): number {
+  let total = SCORE_WEIGHTS.NodeResourcesFit * leastAllocated(allocCpu, allocMemory, usedCpu, usedMemory);
+  if (!bestEffort) total += SCORE_WEIGHTS.NodeResourcesBalancedAllocation * balancedAllocation(allocCpu, allocMemory, requestedCpu, requestedMemory);
+  return total;
+}
+
+/**
  * TaintToleration raw score: the number of PreferNoSchedule taints the pod does not tolerate
  * (tainttoleration/taint_toleration.go countIntolerableTaintsPreferNoSchedule). Only tolerations
  * with an empty or PreferNoSchedule effect can tolerate them, which toleratesTaint already
